@@ -1,4 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => Results.Text("live"));
+using ExchangeGateway.TrustServices.Hosting;
+
+var app = TrustServicesHost.Build(args);
 await app.RunAsync().ConfigureAwait(false);
