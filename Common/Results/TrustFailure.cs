@@ -70,4 +70,10 @@ public enum TrustFailure
 
     /// <summary>A network or protocol failure talking to a trust service.</summary>
     ServiceUnavailable,
+
+    // Added after the first release of this enum: appended so that existing numeric values stay put.
+    /// <summary>A time-stamp's genTime lies further in the future than the allowed clock skew.</summary>
+    TimeStampFutureDated,
+    /// <summary>The time-stamp is signed by a TSA that is not among the approved TSAs.</summary>
+    TimeStampTsaNotApproved,
 }

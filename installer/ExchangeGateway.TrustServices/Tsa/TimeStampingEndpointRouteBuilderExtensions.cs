@@ -1,0 +1,85 @@
+using ExchangeGateway.Common.Crypto.TimeStamping;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+
+namespace ExchangeGateway.TrustServices.Tsa;
+
+/// <summary>Maps the RFC 3161 HTTP transport (§3.4) onto a <see cref="TimeStampAuthority"/>.</summary>
+public static class TimeStampingEndpointRouteBuilderExtensions
+{
+    /// <summary>The largest request accepted: a TimeStampReq with a SHA-512 imprint is under 200 bytes.</summary>
+    public const int MaxRequestBytes = 16 * 1024;
+
+    /// <summary>
+    /// Maps <c>POST {pattern}</c>: body <c>application/timestamp-query</c> (else 415), at most
+    /// <see cref="MaxRequestBytes"/> (else 413); answers 200 <c>application/timestamp-reply</c>, with
+    /// refusals carried inside the TimeStampResp as RFC 3161 expects.
+    /// </summary>
+    public static IEndpointConventionBuilder MapTimeStamping(this IEndpointRouteBuilder endpoints, string pattern, TimeStampAuthority authority)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(authority);
+        return endpoints.MapPost(pattern, context => HandleAsync(context, authority));
+    }
+
+    private static async Task HandleAsync(HttpContext context, TimeStampAuthority authority)
+    {
+        var request = context.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals(TimeStampMediaTypes.Query, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
+        if (request.ContentLength > MaxRequestBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxRequestBytes;
+        }
+
+        var body = await ReadBoundedAsync(request.Body, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var reply = authority.Respond(body);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = TimeStampMediaTypes.Reply;
+        context.Response.ContentLength = reply.Length;
+        await context.Response.Body.WriteAsync(reply, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads at most <see cref="MaxRequestBytes"/>; null when the body is longer (chunked bodies have no Content-Length).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxRequestBytes + 1];
+        var total = 0;
+        try
+        {
+            while (total < buffer.Length)
+            {
+                var read = await body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer.AsSpan(0, total).ToArray();
+                }
+
+                total += read;
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+
+        return null;
+    }
+}
