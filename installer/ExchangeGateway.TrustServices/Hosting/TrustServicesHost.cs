@@ -1,4 +1,5 @@
 using ExchangeGateway.TrustServices.Ca;
+using ExchangeGateway.TrustServices.Tsa;
 using Microsoft.Extensions.Options;
 
 namespace ExchangeGateway.TrustServices.Hosting;
@@ -70,6 +71,7 @@ public static partial class TrustServicesHost
         app.MapGet("/health/live", () => Results.Text("live"));
         app.MapGet("/health/ready", () => store.List() is not null ? Results.Text("ready") : Results.StatusCode(503));
         app.MapCertificateAuthority(material, store, opts, time);
+        app.MapTimeStamping("/tsa", new TimeStampAuthority(material.Tsa, time));
         return app;
     }
 
