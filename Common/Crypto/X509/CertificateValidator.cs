@@ -17,7 +17,7 @@ public sealed class CertificateValidator
     private readonly HashSet<string> _anchorThumbprints;
 
     /// <summary>Creates a validator.</summary>
-    /// <param name="trustAnchors">Root (or pinned intermediate) certificates trusted outright.</param>
+    /// <param name="trustAnchors">Certificates trusted outright: roots, or a pinned issuing CA (the path then ends there).</param>
     /// <param name="intermediates">Untrusted certificates that may be used to build paths.</param>
     /// <param name="clockSkew">How far in the future a notBefore may lie and still be accepted (a peer whose clock runs ahead). Expiry is not stretched.</param>
     public CertificateValidator(
@@ -83,7 +83,10 @@ public sealed class CertificateValidator
         chain.Build(leaf);
 
         var elements = chain.ChainElements.Select(e => e.Certificate).ToArray();
-        var statusFailure = MapChainStatus(chain, elements);
+        // An anchor need not be self-signed (a pinned issuing CA). OpenSSL then reports the path as
+        // partial although it ends at a certificate we trust by configuration; that is accepted.
+        var endsAtAnchor = elements.Length > 0 && _anchorThumbprints.Contains(elements[^1].Thumbprint);
+        var statusFailure = MapChainStatus(chain, elements, endsAtAnchor);
         if (statusFailure is not null)
         {
             return VerificationResult<X509Certificate2[]>.From(statusFailure);
@@ -255,13 +258,18 @@ public sealed class CertificateValidator
     private static string Describe(X509Certificate2 cert, int depth) =>
         depth == 0 ? $"certificate '{cert.Subject}'" : $"CA certificate '{cert.Subject}'";
 
-    private static VerificationResult? MapChainStatus(X509Chain chain, X509Certificate2[] elements)
+    private static VerificationResult? MapChainStatus(X509Chain chain, X509Certificate2[] elements, bool endsAtAnchor)
     {
         for (var i = 0; i < chain.ChainElements.Count; i++)
         {
             foreach (var status in chain.ChainElements[i].ChainElementStatus)
             {
                 var where = Describe(elements[i], i);
+                if (endsAtAnchor && i == elements.Length - 1 && status.Status is X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.UntrustedRoot)
+                {
+                    continue;
+                }
+
                 var failure = status.Status switch
                 {
                     X509ChainStatusFlags.NoError => (TrustFailure?)null,
@@ -280,7 +288,7 @@ public sealed class CertificateValidator
 
         foreach (var status in chain.ChainStatus)
         {
-            if (status.Status is X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.UntrustedRoot)
+            if (!endsAtAnchor && status.Status is X509ChainStatusFlags.PartialChain or X509ChainStatusFlags.UntrustedRoot)
             {
                 return VerificationResult.Fail(
                     TrustFailure.UntrustedCertificate,

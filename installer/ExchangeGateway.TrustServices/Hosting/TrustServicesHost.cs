@@ -1,4 +1,6 @@
+using ExchangeGateway.Common.Crypto.Ocsp;
 using ExchangeGateway.TrustServices.Ca;
+using ExchangeGateway.TrustServices.Ocsp;
 using ExchangeGateway.TrustServices.Tsa;
 using Microsoft.Extensions.Options;
 
@@ -72,7 +74,22 @@ public static partial class TrustServicesHost
         app.MapGet("/health/ready", () => store.List() is not null ? Results.Text("ready") : Results.StatusCode(503));
         app.MapCertificateAuthority(material, store, opts, time);
         app.MapTimeStamping("/tsa", new TimeStampAuthority(material.Tsa, time));
+        app.MapOcsp("/ocsp", new OcspResponder(material.Intermediate.Certificate, material.OcspResponder, serial => LookUpStatus(store, serial), time, opts.OcspValidity));
         return app;
+    }
+
+    /// <summary>The OCSP answer for one serial: unknown when never issued here, else good or revoked as recorded.</summary>
+    private static CertificateStatusEntry? LookUpStatus(IssuedCertificateStore store, byte[] serial)
+    {
+        var entry = store.Find(serial);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        return entry.RevokedAt is { } at
+            ? CertificateStatusEntry.Revoked(at, entry.RevocationReason is { } r ? (OcspRevocationReason)r : null)
+            : CertificateStatusEntry.Good;
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Created dev CA, OCSP responder and TSA keys in {DataDirectory}")]

@@ -50,4 +50,43 @@ public sealed class TrustServicesHostInteropTests : IAsyncLifetime
         Assert.True(verify.ExitCode == 0, verify.Output);
         Assert.Contains("Verification: OK", verify.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OpenSslOcsp_CertificateIssuedFromOpenSslCsr_GoodThenRevokedAfterRevocation()
+    {
+        var bundle = Path.Combine(_data.Path, DevTrustMaterial.BundlePem);
+        var issuer = Path.Combine(_data.Path, DevTrustMaterial.IntermediatePem);
+        Assert.Equal(0, (await OpenSsl.RunAsync(_work.Path, "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "member.key")).ExitCode);
+        Assert.Equal(0, (await OpenSsl.RunAsync(_work.Path, "req", "-new", "-key", "member.key", "-subj", "/C=EE/O=GOV/CN=70000001", "-out", "member.csr")).ExitCode);
+        using var issued = await _client.PostAsync("ca/certificates?profile=signing", new ByteArrayContent(await File.ReadAllBytesAsync(_work.File("member.csr"))));
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        await File.WriteAllTextAsync(_work.File("member.pem"), await issued.Content.ReadAsStringAsync());
+        var ocspUrl = new Uri(_host.BaseAddress, "ocsp").ToString();
+
+        var good = await OpenSsl.RunAsync(_work.Path, "ocsp", "-issuer", issuer, "-cert", "member.pem", "-url", ocspUrl, "-CAfile", bundle);
+        Assert.True(good.ExitCode == 0, good.Output);
+        Assert.Contains("Response verify OK", good.Output, StringComparison.Ordinal);
+        Assert.Contains("member.pem: good", good.Output, StringComparison.Ordinal);
+
+        var serial = issued.Headers.GetValues("X-Certificate-Serial").Single();
+        using var revoke = await _client.PostAsync($"ca/certificates/{serial}/revoke?reason=1", null);
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+
+        var revoked = await OpenSsl.RunAsync(_work.Path, "ocsp", "-issuer", issuer, "-cert", "member.pem", "-url", ocspUrl, "-CAfile", bundle);
+        Assert.True(revoked.ExitCode == 0, revoked.Output);
+        Assert.Contains("member.pem: revoked", revoked.Output, StringComparison.Ordinal);
+        Assert.Contains("keyCompromise", revoked.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OcspForCertificateNeverIssued_AnswersUnknown()
+    {
+        using var stranger = ExchangeGateway.Testing.Pki.TestPki.Create(name: "Stranger");
+        var cert = stranger.IssueSigning("EE", "GOV", "x");
+        await File.WriteAllTextAsync(_work.File("stranger.pem"), cert.ExportCertificatePem());
+
+        var result = await OpenSsl.RunAsync(_work.Path, "ocsp", "-issuer", Path.Combine(_data.Path, DevTrustMaterial.IntermediatePem), "-cert", "stranger.pem", "-url", new Uri(_host.BaseAddress, "ocsp").ToString(), "-CAfile", Path.Combine(_data.Path, DevTrustMaterial.BundlePem));
+
+        Assert.Contains("stranger.pem: unknown", result.Output, StringComparison.Ordinal);
+    }
 }

@@ -187,4 +187,28 @@ public sealed class CertificateValidatorTests : IDisposable
         Assert.Equal(TrustFailure.CertificateExpired, result.Failure);
         Assert.Contains("Issuing CA", result.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_IssuingCaPinnedAsAnchor_ReturnsChainEndingAtIt()
+    {
+        var cert = _pki.IssueSigning("EE", "GOV", "70000001");
+        var pinned = new CertificateValidator([_pki.IntermediateCertificate]);
+
+        var result = pinned.Validate(cert, CertificatePurpose.Signing, Start);
+
+        Assert.True(result.IsValid, result.ToString());
+        Assert.Equal(2, result.Value.Length);
+        Assert.Equal(_pki.IntermediateCertificate.Thumbprint, result.Value[^1].Thumbprint);
+    }
+
+    [Fact]
+    public void Validate_IssuingCaPinned_CertificateFromOtherCaStillUntrusted()
+    {
+        using var other = TestPki.Create(_time, "Other");
+        var pinned = new CertificateValidator([_pki.IntermediateCertificate]);
+
+        var result = pinned.Validate(other.IssueSigning("EE", "GOV", "1"), CertificatePurpose.Signing, Start, [other.IntermediateCertificate, other.RootCertificate]);
+
+        Assert.Equal(TrustFailure.UntrustedCertificate, result.Failure);
+    }
 }
