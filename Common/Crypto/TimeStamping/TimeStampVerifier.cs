@@ -1,9 +1,8 @@
-using System.Collections.Concurrent;
 using System.Formats.Asn1;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
+using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Crypto.X509;
 using ExchangeGateway.Common.Results;
 
@@ -13,17 +12,13 @@ namespace ExchangeGateway.Common.Crypto.TimeStamping;
 /// Verifies RFC 3161 time-stamp tokens (with the RFC 5816 ESS signing-certificate-v2 profile). The
 /// same code serves the message log, which stamps checkpoints, and the auditor's offline tool
 /// (HOUSE-STYLE habit 16). Bad evidence is a <see cref="VerificationResult{T}"/>, never an exception.
-/// Thread-safe: the only state is a cache of validated TSA chains, which depends on nothing but
-/// immutable inputs.
+/// Thread-safe and stateless; validated TSA chains are remembered by the <see cref="CertificateValidator"/>.
 /// </summary>
 public sealed class TimeStampVerifier
 {
-    // A federation has a handful of TSAs; the bound only protects against a flood of distinct ones.
-    private const int MaxCachedChainsPerValidator = 64;
     private const int MaxStatusTextLength = 200;
 
     private readonly TimeProvider _time;
-    private readonly ConditionalWeakTable<CertificateValidator, ConcurrentDictionary<string, ValidatedChain>> _chains = [];
 
     /// <summary>Creates a verifier.</summary>
     /// <param name="time">
@@ -159,7 +154,7 @@ public sealed class TimeStampVerifier
             return Fail(TrustFailure.SignatureInvalid, $"time-stamp signature by '{tsa.Subject}' does not verify: {ex.Message}");
         }
 
-        var chain = ValidateChain(trust.Validator, tsa, genTime, cms);
+        var chain = trust.Validator.Validate(tsa, CertificatePurpose.TimeStamping, genTime, cms.Certificates);
         if (!chain.IsValid)
         {
             return VerificationResult<TimeStampInfo>.Fail(chain.Failure.Value, $"TSA certificate at genTime {genTime:O}: {chain.Message}");
@@ -403,34 +398,6 @@ public sealed class TimeStampVerifier
         }
     }
 
-    private VerificationResult<X509Certificate2[]> ValidateChain(CertificateValidator validator, X509Certificate2 tsa, DateTimeOffset genTime, SignedCms cms)
-    {
-        // Chain building dominates the cost of a check (PERFORMANCE.md). A validated chain stays valid
-        // for every instant inside all its certificates' validity periods, since the validator is
-        // immutable and its other checks do not depend on time; so cache it by leaf and window.
-        var cache = _chains.GetValue(validator, static _ => new ConcurrentDictionary<string, ValidatedChain>(StringComparer.Ordinal));
-        var key = Convert.ToHexString(tsa.GetCertHash(HashAlgorithmName.SHA256));
-        if (cache.TryGetValue(key, out var cached) && genTime >= cached.ValidFrom && genTime <= cached.ValidTo)
-        {
-            return VerificationResult<X509Certificate2[]>.Ok(cached.Chain);
-        }
-
-        var result = validator.Validate(tsa, CertificatePurpose.TimeStamping, genTime, cms.Certificates);
-        if (result.IsValid)
-        {
-            if (cache.Count >= MaxCachedChainsPerValidator)
-            {
-                cache.Clear();
-            }
-
-            var from = result.Value.Max(c => new DateTimeOffset(c.NotBefore.ToUniversalTime(), TimeSpan.Zero)) - validator.ClockSkew;
-            var to = result.Value.Min(c => new DateTimeOffset(c.NotAfter.ToUniversalTime(), TimeSpan.Zero));
-            cache[key] = new ValidatedChain(result.Value, from, to);
-        }
-
-        return result;
-    }
-
     private static ReadOnlySpan<byte> TrimLeadingZeros(ReadOnlySpan<byte> value)
     {
         var i = 0;
@@ -448,5 +415,4 @@ public sealed class TimeStampVerifier
     private static VerificationResult<X509Certificate2> FailCert(TrustFailure failure, string message) =>
         VerificationResult<X509Certificate2>.Fail(failure, message);
 
-    private sealed record ValidatedChain(X509Certificate2[] Chain, DateTimeOffset ValidFrom, DateTimeOffset ValidTo);
 }

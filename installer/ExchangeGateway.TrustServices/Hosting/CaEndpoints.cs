@@ -45,7 +45,7 @@ public static class CaEndpoints
                 return Problem(StatusCodes.Status400BadRequest, "ca.unknown_profile", "Query parameter 'profile' must be 'authentication' or 'signing'.");
             }
 
-            var body = await RequestBody.ReadBoundedAsync(context.Request, options.MaxRequestBytes, context.RequestAborted).ConfigureAwait(false);
+            var body = await RequestBody.ReadBoundedAsync(context, options.MaxRequestBytes).ConfigureAwait(false);
             if (body is null)
             {
                 return Problem(StatusCodes.Status413PayloadTooLarge, "ca.request_too_large", $"The certificate request exceeds {options.MaxRequestBytes} bytes.");

@@ -1,9 +1,8 @@
-using System.Buffers;
 using ExchangeGateway.Common.Crypto.Ocsp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Net.Http.Headers;
+using ExchangeGateway.TrustServices.Hosting;
 
 namespace ExchangeGateway.TrustServices.Ocsp;
 
@@ -34,44 +33,20 @@ public static class OcspEndpointRouteBuilderExtensions
 
     private static async Task HandlePostAsync(HttpContext context, OcspResponder responder)
     {
-        var request = context.Request;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-            || !mediaType.MediaType.Equals(OcspClient.RequestMediaType, StringComparison.OrdinalIgnoreCase))
+        if (!RequestBody.HasMediaType(context.Request, OcspClient.RequestMediaType))
         {
             context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
             return;
         }
 
-        if (request.ContentLength > MaxRequestLength)
+        var body = await RequestBody.ReadBoundedAsync(context, MaxRequestLength).ConfigureAwait(false);
+        if (body is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return;
         }
 
-        // Read at most one byte past the limit, so a body without Content-Length is bounded too.
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxRequestLength + 1);
-        try
-        {
-            var total = 0;
-            int read;
-            while (total <= MaxRequestLength
-                && (read = await request.Body.ReadAsync(buffer.AsMemory(total, MaxRequestLength + 1 - total), context.RequestAborted).ConfigureAwait(false)) > 0)
-            {
-                total += read;
-            }
-
-            if (total > MaxRequestLength)
-            {
-                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-                return;
-            }
-
-            await WriteAsync(context, responder.Respond(buffer.AsSpan(0, total))).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        await WriteAsync(context, responder.Respond(body)).ConfigureAwait(false);
     }
 
     private static Task HandleGetAsync(HttpContext context, OcspResponder responder)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Common.Crypto;
+using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Crypto.TimeStamping;
 using ExchangeGateway.TrustServices.Ca;
 
@@ -19,7 +20,7 @@ public sealed class TimeStampAuthority
 {
     private readonly X509Certificate2 _certificate;
     private readonly TimeProvider _time;
-    private readonly byte[] _signingCertificateV2;
+    private readonly AsnEncodedData _signingCertificateV2;
 
     /// <summary>Creates the TSA.</summary>
     /// <param name="certificate">The TSA certificate with its private key (ECDSA or RSA).</param>
@@ -39,7 +40,7 @@ public sealed class TimeStampAuthority
         _ = new Oid(Options.PolicyOid);
         _certificate = certificate;
         _time = time;
-        _signingCertificateV2 = EncodeSigningCertificateV2(certificate);
+        _signingCertificateV2 = EssSigningCertificate.CreateV2(certificate);
     }
 
     /// <summary>The TSA certificate (with key).</summary>
@@ -195,43 +196,9 @@ public sealed class TimeStampAuthority
 
         // CmsSigner adds content-type and message-digest itself once there are signed attributes and
         // the content is not id-data (RFC 5652 §5.3). ESS signing-certificate-v2 per RFC 5816 §2.2.1.
-        signer.SignedAttributes.Add(new AsnEncodedData(Oids.SigningCertificateV2, _signingCertificateV2));
+        signer.SignedAttributes.Add(_signingCertificateV2);
         cms.ComputeSignature(signer, silent: true);
         return cms.Encode();
-    }
-
-    /// <summary>
-    /// SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 } with one ESSCertIDv2: the
-    /// SHA-256 hash (the DEFAULT algorithm, so omitted in DER: RFC 5035 §3) and the issuerSerial.
-    /// </summary>
-    private static byte[] EncodeSigningCertificateV2(X509Certificate2 certificate)
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            using (writer.PushSequence())
-            {
-                using (writer.PushSequence())
-                {
-                    writer.WriteOctetString(certificate.GetCertHash(HashAlgorithmName.SHA256));
-                    using (writer.PushSequence())
-                    {
-                        // GeneralNames with one directoryName [4] (explicit, since Name is a CHOICE).
-                        using (writer.PushSequence())
-                        {
-                            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 4, isConstructed: true)))
-                            {
-                                writer.WriteEncodedValue(certificate.IssuerName.RawData);
-                            }
-                        }
-
-                        writer.WriteInteger(certificate.SerialNumberBytes.Span);
-                    }
-                }
-            }
-        }
-
-        return writer.Encode();
     }
 
     private static byte[] Reject(PkiFailureInfo failure, string text)

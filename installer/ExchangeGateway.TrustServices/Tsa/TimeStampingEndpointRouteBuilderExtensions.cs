@@ -1,6 +1,5 @@
 using ExchangeGateway.Common.Crypto.TimeStamping;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Net.Http.Headers;
+using ExchangeGateway.TrustServices.Hosting;
 
 namespace ExchangeGateway.TrustServices.Tsa;
 
@@ -24,26 +23,13 @@ public static class TimeStampingEndpointRouteBuilderExtensions
 
     private static async Task HandleAsync(HttpContext context, TimeStampAuthority authority)
     {
-        var request = context.Request;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || !contentType.MediaType.Equals(TimeStampMediaTypes.Query, StringComparison.OrdinalIgnoreCase))
+        if (!RequestBody.HasMediaType(context.Request, TimeStampMediaTypes.Query))
         {
             context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
             return;
         }
 
-        if (request.ContentLength > MaxRequestBytes)
-        {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            return;
-        }
-
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxRequestBytes;
-        }
-
-        var body = await ReadBoundedAsync(request.Body, context.RequestAborted).ConfigureAwait(false);
+        var body = await RequestBody.ReadBoundedAsync(context, MaxRequestBytes).ConfigureAwait(false);
         if (body is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
@@ -55,31 +41,5 @@ public static class TimeStampingEndpointRouteBuilderExtensions
         context.Response.ContentType = TimeStampMediaTypes.Reply;
         context.Response.ContentLength = reply.Length;
         await context.Response.Body.WriteAsync(reply, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>Reads at most <see cref="MaxRequestBytes"/>; null when the body is longer (chunked bodies have no Content-Length).</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[MaxRequestBytes + 1];
-        var total = 0;
-        try
-        {
-            while (total < buffer.Length)
-            {
-                var read = await body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return buffer.AsSpan(0, total).ToArray();
-                }
-
-                total += read;
-            }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-
-        return null;
     }
 }

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Common.Results;
 
-namespace ExchangeGateway.Common.Crypto.TimeStamping;
+namespace ExchangeGateway.Common.Crypto.Cms;
 
 /// <summary>
 /// The first <c>ESSCertID</c> (RFC 2634 §5.4) or <c>ESSCertIDv2</c> (RFC 5035 §3, profiled for
@@ -60,7 +60,7 @@ internal sealed class EssCertificateId
                     if (!CryptoPolicy.TryGetHashAlgorithm(oid, out hash))
                     {
                         return VerificationResult<EssCertificateId>.From(
-                            CryptoPolicy.CheckDigestAlgorithm(oid, "ESSCertIDv2 of the time-stamp signer"));
+                            CryptoPolicy.CheckDigestAlgorithm(oid, "ESSCertIDv2"));
                     }
                 }
             }
