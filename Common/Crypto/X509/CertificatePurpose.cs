@@ -6,7 +6,7 @@ public enum CertificatePurpose
     /// <summary>No usage check (chain, time and algorithms only).</summary>
     Any = 0,
 
-    /// <summary>TLS between security servers: digitalSignature, and EKU serverAuth or clientAuth when EKU is present.</summary>
+    /// <summary>TLS between security servers: digitalSignature, and EKU serverAuth or clientAuth (required, not implied by a missing EKU).</summary>
     Authentication,
 
     /// <summary>Message signatures: nonRepudiation (contentCommitment) or digitalSignature.</summary>

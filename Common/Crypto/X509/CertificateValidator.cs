@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Common.Results;
 
@@ -8,10 +10,19 @@ namespace ExchangeGateway.Common.Crypto.X509;
 /// (the federation's trust comes from global configuration). On top of path building it enforces the
 /// algorithm policy on every certificate, basic constraints on CAs, validity at a caller-given time
 /// and the leaf's key usage for its purpose. Revocation is checked separately with OCSP.
-/// Thread-safe; build one per set of anchors and reuse it.
+/// Thread-safe; build one per set of anchors and reuse it: it remembers validated chains.
 /// </summary>
+/// <remarks>
+/// Path building through <see cref="X509Chain"/> costs about 2 ms on Linux, which would dominate every
+/// signature check. A chain that validated once stays valid for every instant inside all its
+/// certificates' validity periods (the anchors are fixed and no other check depends on time), so the
+/// result is remembered per leaf and purpose and reused inside that window. Failures are never remembered.
+/// Chains returned from the cache are shared: callers must not dispose their certificates.
+/// </remarks>
 public sealed class CertificateValidator
 {
+    private const int MaxCachedChains = 10_000;
+    private readonly ConcurrentDictionary<(string Leaf, CertificatePurpose Purpose), ValidatedChain> _validated = new();
     private readonly X509Certificate2Collection _anchors;
     private readonly X509Certificate2Collection _intermediates;
     private readonly HashSet<string> _anchorThumbprints;
@@ -54,6 +65,35 @@ public sealed class CertificateValidator
         IEnumerable<X509Certificate2>? extraCertificates = null)
     {
         ArgumentNullException.ThrowIfNull(leaf);
+        var key = (Convert.ToHexString(leaf.GetCertHash(HashAlgorithmName.SHA256)), purpose);
+        if (_validated.TryGetValue(key, out var cached) && at >= cached.ValidFrom && at <= cached.ValidTo)
+        {
+            return VerificationResult<X509Certificate2[]>.Ok(cached.Chain);
+        }
+
+        var result = Build(leaf, purpose, at, extraCertificates);
+        if (result.IsValid)
+        {
+            if (_validated.Count >= MaxCachedChains)
+            {
+                // Bounded, and crude on purpose: a federation has far fewer live certificates than this.
+                _validated.Clear();
+            }
+
+            var from = result.Value.Max(c => new DateTimeOffset(c.NotBefore.ToUniversalTime(), TimeSpan.Zero)) - ClockSkew;
+            var to = result.Value.Min(c => new DateTimeOffset(c.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+            _validated[key] = new ValidatedChain(result.Value, from, to);
+        }
+
+        return result;
+    }
+
+    private VerificationResult<X509Certificate2[]> Build(
+        X509Certificate2 leaf,
+        CertificatePurpose purpose,
+        DateTimeOffset at,
+        IEnumerable<X509Certificate2>? extraCertificates)
+    {
 
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;
@@ -164,7 +204,9 @@ public sealed class CertificateValidator
                     return WrongUsage(where, "lacks digitalSignature for authentication");
                 }
 
-                if (ekuOids is not null && !ekuOids.Contains(Oids.ClientAuth) && !ekuOids.Contains(Oids.ServerAuth))
+                // RFC 5280 reads a missing EKU as "any purpose"; for TLS between security servers we
+                // require it, so a signing certificate (which has none) cannot authenticate a server.
+                if (ekuOids is null || (!ekuOids.Contains(Oids.ClientAuth) && !ekuOids.Contains(Oids.ServerAuth)))
                 {
                     return WrongUsage(where, "has no serverAuth or clientAuth extended key usage");
                 }
@@ -298,4 +340,6 @@ public sealed class CertificateValidator
 
         return null;
     }
+
+    private sealed record ValidatedChain(X509Certificate2[] Chain, DateTimeOffset ValidFrom, DateTimeOffset ValidTo);
 }

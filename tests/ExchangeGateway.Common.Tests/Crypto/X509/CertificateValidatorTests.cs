@@ -211,4 +211,49 @@ public sealed class CertificateValidatorTests : IDisposable
 
         Assert.Equal(TrustFailure.UntrustedCertificate, result.Failure);
     }
+
+    [Fact]
+    public void Validate_RepeatedForSameLeaf_ReturnsRememberedChain()
+    {
+        var cert = _pki.IssueSigning("EE", "GOV", "70000001");
+        var validator = _pki.CreateValidator();
+
+        var first = validator.Validate(cert, CertificatePurpose.Signing, Start);
+        var second = validator.Validate(cert, CertificatePurpose.Signing, Start.AddHours(1));
+
+        Assert.True(second.IsValid);
+        Assert.Same(first.Value, second.Value);
+    }
+
+    [Fact]
+    public void Validate_RememberedChainAfterLeafExpiry_FailsWithCertificateExpired()
+    {
+        var cert = _pki.IssueSigning("EE", "GOV", "1", options: new IssueOptions { NotBefore = Start.AddDays(-1), NotAfter = Start.AddDays(1) });
+        var validator = _pki.CreateValidator();
+        Assert.True(validator.Validate(cert, CertificatePurpose.Signing, Start).IsValid);
+
+        var later = validator.Validate(cert, CertificatePurpose.Signing, Start.AddDays(2));
+
+        Assert.Equal(TrustFailure.CertificateExpired, later.Failure);
+    }
+
+    [Fact]
+    public void Validate_RememberedChainBeforeLeafValidity_FailsWithNotYetValid()
+    {
+        var cert = _pki.IssueSigning("EE", "GOV", "1", options: new IssueOptions { NotBefore = Start, NotAfter = Start.AddDays(1) });
+        var validator = _pki.CreateValidator(TimeSpan.FromMinutes(5));
+        Assert.True(validator.Validate(cert, CertificatePurpose.Signing, Start).IsValid);
+
+        Assert.Equal(TrustFailure.CertificateNotYetValid, validator.Validate(cert, CertificatePurpose.Signing, Start.AddHours(-1)).Failure);
+    }
+
+    [Fact]
+    public void Validate_RememberedForOnePurpose_StillCheckedForAnother()
+    {
+        var cert = _pki.IssueSigning("EE", "GOV", "1");
+        var validator = _pki.CreateValidator();
+        Assert.True(validator.Validate(cert, CertificatePurpose.Signing, Start).IsValid);
+
+        Assert.Equal(TrustFailure.WrongKeyUsage, validator.Validate(cert, CertificatePurpose.Authentication, Start).Failure);
+    }
 }
