@@ -64,6 +64,24 @@ public sealed class CmsSignatureTests : IDisposable
     }
 
     [Fact]
+    public void Verify_RsaPssSigner_AcceptedThroughSignedCmsPath()
+    {
+        // RSASSA-PSS carries parameters, so the verifier hands it to SignedCms rather than its direct path.
+        var rsa = _pki.IssueSigning("EE", "GOV", "pss", KeyKind.Rsa2048);
+        var cms = new SignedCms(new ContentInfo(Content), detached: true);
+        var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, rsa, rsa.GetRSAPrivateKey(), RSASignaturePadding.Pss)
+        {
+            DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"),
+        };
+        signer.SignedAttributes.Add(new Pkcs9SigningTime(Now.UtcDateTime));
+        cms.ComputeSignature(signer, silent: true);
+        var encoded = cms.Encode();
+
+        Assert.True(_verifier.Verify(encoded, Content, Now).IsValid);
+        Assert.Equal(TrustFailure.DigestMismatch, _verifier.Verify(encoded, "other"u8, Now).Failure);
+    }
+
+    [Fact]
     public void Verify_TamperedContent_FailsWithDigestMismatch()
     {
         var signature = CmsDetachedSigner.Sign(Content, _signer, Now);
