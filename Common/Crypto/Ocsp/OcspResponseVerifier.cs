@@ -174,14 +174,18 @@ public static class OcspResponseVerifier
             X509Certificate2 candidate;
             try
             {
-                candidate = X509CertificateLoader.LoadCertificate(der);
+                candidate = options.Certificates?.GetOrLoad(der) ?? X509CertificateLoader.LoadCertificate(der);
             }
             catch (CryptographicException ex)
             {
                 return Fail<X509Certificate2>(TrustFailure.Malformed, $"a certificate in the OCSP response is malformed: {ex.Message}");
             }
 
-            embedded.Add(candidate);
+            // Certificates from the shared cache outlive this call; only our own copies are disposed.
+            if (options.Certificates is null)
+            {
+                embedded.Add(candidate);
+            }
             if (MatchesResponderId(parsed, candidate))
             {
                 return CheckDelegatedResponder(candidate, issuer, at, options);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using ExchangeGateway.Common.Crypto.X509;
 
 namespace ExchangeGateway.Common.Crypto.Ocsp;
 
@@ -33,6 +34,12 @@ public sealed record OcspVerificationOptions
     /// delegated responders.
     /// </summary>
     public IReadOnlyList<X509Certificate2> TrustedResponders { get; init; } = [];
+
+    /// <summary>
+    /// Where certificates embedded in responses are parsed once and kept (loading one costs about
+    /// 250 µs); null parses them on every call. Certificates from the cache are shared, never disposed here.
+    /// </summary>
+    public CertificateCache? Certificates { get; init; }
 
     /// <summary>Throws when a setting is out of range (a configuration bug, not bad input).</summary>
     public void Validate()
