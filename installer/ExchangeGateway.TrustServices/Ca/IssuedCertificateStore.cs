@@ -104,6 +104,24 @@ public sealed class IssuedCertificateStore : IDisposable
         }
     }
 
+    /// <summary>True when the database answers a query (readiness).</summary>
+    public bool IsReadable()
+    {
+        try
+        {
+            lock (_gate)
+            {
+                using var cmd = _connection.CreateCommand();
+                cmd.CommandText = "SELECT count(*) FROM issued_certificate;";
+                return cmd.ExecuteScalar() is long;
+            }
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Revokes a certificate. Returns false when the serial is unknown; revoking twice keeps the first time.</summary>
     public bool Revoke(string serialHex, DateTimeOffset at, int reason)
     {

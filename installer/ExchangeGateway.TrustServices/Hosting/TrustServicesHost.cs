@@ -71,7 +71,7 @@ public static partial class TrustServicesHost
         LogStarting(logger, Path.GetFullPath(Path.Combine(opts.DataDirectory, DevTrustMaterial.BundlePem)), Path.GetFullPath(Path.Combine(opts.DataDirectory, DevTrustMaterial.TsaPem)));
 
         app.MapGet("/health/live", () => Results.Text("live"));
-        app.MapGet("/health/ready", () => store.List() is not null ? Results.Text("ready") : Results.StatusCode(503));
+        app.MapGet("/health/ready", () => store.IsReadable() ? Results.Text("ready") : Results.Text("CA database unreadable", statusCode: 503));
         app.MapCertificateAuthority(material, store, opts, time);
         app.MapTimeStamping("/tsa", new TimeStampAuthority(material.Tsa, time));
         app.MapOcsp("/ocsp", new OcspResponder(material.Intermediate.Certificate, material.OcspResponder, serial => LookUpStatus(store, serial), time, opts.OcspValidity));

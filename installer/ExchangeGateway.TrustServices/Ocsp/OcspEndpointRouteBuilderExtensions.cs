@@ -1,8 +1,8 @@
 using ExchangeGateway.Common.Crypto.Ocsp;
+using ExchangeGateway.TrustServices.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using ExchangeGateway.TrustServices.Hosting;
 
 namespace ExchangeGateway.TrustServices.Ocsp;
 
