@@ -1,3 +1,11 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/health/live", () => Results.Text("live"));
+using ExchangeGateway.CentralServer.Commands;
+using ExchangeGateway.CentralServer.Hosting;
+
+if (CreateApiKeyCommand.Matches(args))
+{
+    return CreateApiKeyCommand.Run(args, Console.Out, Console.Error);
+}
+
+var app = CentralServerHost.Build(args);
 await app.RunAsync().ConfigureAwait(false);
+return 0;

@@ -1,0 +1,109 @@
+using ExchangeGateway.CentralServer.Api;
+using ExchangeGateway.CentralServer.Audit;
+using ExchangeGateway.CentralServer.Auth;
+using ExchangeGateway.CentralServer.Errors;
+using ExchangeGateway.CentralServer.Registration;
+using ExchangeGateway.CentralServer.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace ExchangeGateway.CentralServer.Hosting;
+
+/// <summary>
+/// Builds the Central Server application: registry database, admin API on its own port, health endpoints.
+/// <c>Program.cs</c> only calls this; tests call it with a temporary data directory and port 0.
+/// </summary>
+public static class CentralServerHost
+{
+    /// <summary>Builds the application; <paramref name="configure"/> lets tests swap the clock, console or settings.</summary>
+    /// <exception cref="OptionsValidationException">A setting is missing or invalid.</exception>
+    /// <exception cref="InvalidOperationException">The data directory belongs to another instance.</exception>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddOptions<CentralServerOptions>()
+            .Bind(builder.Configuration.GetSection(CentralServerOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(builder.Configuration[$"{CentralServerOptions.Section}:{nameof(CentralServerOptions.AdminUrl)}"] is { Length: > 0 } url ? url : "http://127.0.0.1:4100");
+        }
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            // The per-endpoint cap (MaxRequestBytes) is tighter; this bounds everything else.
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(ConsoleOutput.Standard);
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CentralServerOptions>>().Value;
+            return RegistryDatabase.OpenOrCreate(options.DataDirectory, options.InstanceId, sp.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.AddSingleton<Registry>();
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<ApiKeyAuthentication>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var options = app.Services.GetRequiredService<IOptions<CentralServerOptions>>().Value;
+        var db = app.Services.GetRequiredService<RegistryDatabase>();
+        var registry = app.Services.GetRequiredService<Registry>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.CentralServer");
+        if (db.Created)
+        {
+            Log.Initialised(logger, db.InstanceId, Path.GetFullPath(options.DataDirectory));
+        }
+
+        EnsureInitialAdministratorKey(app.Services.GetRequiredService<ApiKeyStore>(), app.Services.GetRequiredService<ConsoleOutput>(), logger);
+        Log.Starting(logger, registry.InstanceId, registry.Version, db.FilePath);
+
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = async context =>
+            {
+                var error = context.Features.Get<IExceptionHandlerPathFeature>();
+                Log.Unhandled(logger, error?.Error ?? new InvalidOperationException("unknown"), context.Request.Method, error?.Path ?? "-");
+                await ApiResults.Problem(FailureKind.Internal, "An unexpected failure; see the server log.").ExecuteAsync(context).ConfigureAwait(false);
+            },
+        });
+        app.UseRouting();
+        var guard = app.Services.GetRequiredService<ApiKeyAuthentication>();
+        app.Use(guard.InvokeAsync);
+
+        app.MapGet("/health/live", () => Results.Text("live"));
+        app.MapGet("/health/ready", () => db.IsReadable() ? Results.Text("ready") : Results.Text("database unreadable", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapAdminApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Creates and prints a system-administrator key when no key was ever created: on first start, and
+    /// also if a first start died before it got this far. Revoked keys count, so later starts never print.
+    /// </summary>
+    private static void EnsureInitialAdministratorKey(ApiKeyStore keys, ConsoleOutput console, ILogger logger)
+    {
+        if (keys.List().Count > 0)
+        {
+            return;
+        }
+
+        var created = keys.Create(Actor.Initialisation, "initial-administrator", [Role.SystemAdministrator]);
+        if (!created.Success)
+        {
+            throw new InvalidOperationException($"Could not create the initial API key: {created.Failure.Message}");
+        }
+
+        console.PrintKey(
+            "Central Server initialised. Initial SYSTEM ADMINISTRATOR API key:",
+            created.Value!.Info.Id,
+            Roles.Name(Role.SystemAdministrator),
+            created.Value.Key);
+        Log.InitialKeyCreated(logger, created.Value.Info.Id);
+    }
+}
