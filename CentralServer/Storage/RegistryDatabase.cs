@@ -167,7 +167,7 @@ public sealed class RegistryDatabase : IDisposable
         return connection;
     }
 
-    private static long UserVersion(SqliteConnection connection) => Sql.Scalar<long>(connection, null, "PRAGMA user_version;");
+    private static long UserVersion(SqliteConnection connection, SqliteTransaction? tx = null) => Sql.Scalar<long>(connection, tx, "PRAGMA user_version;");
 
     private static void CheckSchema(long version)
     {
@@ -183,7 +183,7 @@ public sealed class RegistryDatabase : IDisposable
         lock (_gate)
         {
             using var tx = _connection.BeginTransaction(deferred: false);
-            var version = UserVersion(_connection);
+            var version = UserVersion(_connection, tx);
             CheckSchema(version);
             if (version < 1)
             {
