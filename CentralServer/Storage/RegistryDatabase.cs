@@ -46,8 +46,9 @@ public sealed class RegistryDatabase : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
         ArgumentNullException.ThrowIfNull(time);
-        Directory.CreateDirectory(dataDirectory);
+        CreatePrivateDirectory(dataDirectory);
         var path = Path.GetFullPath(Path.Combine(dataDirectory, FileName));
+        CreatePrivateFile(path);
         var connection = Connect(path, SqliteOpenMode.ReadWriteCreate);
         try
         {
@@ -150,6 +151,43 @@ public sealed class RegistryDatabase : IDisposable
         lock (_gate)
         {
             _connection.Dispose();
+        }
+    }
+
+    // The database holds API key hashes and the audit log: readable by the service account only.
+    private static void CreatePrivateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    // An empty file is a new database to SQLite; creating it first fixes its mode, and SQLite gives
+    // the -wal and -shm files the database file's permissions.
+    private static void CreatePrivateFile(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Created concurrently by another process; SQLite opens it as is.
         }
     }
 

@@ -22,6 +22,12 @@ public sealed class InitialisationTests
             Assert.Single(CentralServerInstance.KeyPattern().Matches(first.ConsoleText));
             Assert.Contains("system-administrator", first.ConsoleText, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(data, "central.db")));
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "central.db")));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "central.db-wal")));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
+            }
         }
 
         await using var second = await CentralServerInstance.StartAsync(data);
