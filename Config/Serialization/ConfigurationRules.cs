@@ -127,13 +127,13 @@ internal static class ConfigurationRules
     {
         CheckInstance(anchor.InstanceId, "anchor instanceId");
         Check(anchor.DownloadUrls.Count > 0, $"the anchor of {anchor.InstanceId} has no download URL");
-        Check(anchor.Certificates.Count > 0, $"the anchor of {anchor.InstanceId} has no verification certificate");
         Unique(anchor.DownloadUrls, $"download URLs of the anchor of {anchor.InstanceId}");
         foreach (var url in anchor.DownloadUrls)
         {
             CheckUrl(url, $"a download URL of the anchor of {anchor.InstanceId}");
         }
 
+        Check(anchor.Certificates.Count > 0, $"the anchor of {anchor.InstanceId} has no verification certificate");
         Unique(anchor.Certificates.Select(x => Convert.ToBase64String(x.Span)), $"certificates of the anchor of {anchor.InstanceId}");
         foreach (var certificate in anchor.Certificates)
         {
