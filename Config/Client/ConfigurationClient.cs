@@ -309,6 +309,7 @@ public sealed class ConfigurationClient : IDisposable
                 total += read;
                 if (total > max)
                 {
+                    await AbortAsync(stream).ConfigureAwait(false);
                     return VerificationResult<byte[]>.Fail(TrustFailure.DocumentTooLarge, $"{url}: the response is longer than the limit of {max} bytes");
                 }
             }
@@ -333,6 +334,36 @@ public sealed class ConfigurationClient : IDisposable
         }
 
         return VerificationResult<byte[]>.Ok(body);
+    }
+
+    /// <summary>
+    /// Drops the connection instead of letting the handler drain the rest of an oversized body (it may
+    /// read on to reuse the connection): a read cancelled while pending makes SocketsHttpHandler close it.
+    /// </summary>
+    private static async Task AbortAsync(Stream stream)
+    {
+        using var abort = new CancellationTokenSource();
+        var buffer = new byte[ReadChunkBytes];
+        for (var i = 0; i < 64; i++)
+        {
+            var pending = stream.ReadAsync(buffer, abort.Token);
+            if (!pending.IsCompleted)
+            {
+                await abort.CancelAsync().ConfigureAwait(false);
+            }
+
+            try
+            {
+                if (await pending.ConfigureAwait(false) == 0)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+            {
+                return;
+            }
+        }
     }
 
     private void Persist(byte[] envelope)
