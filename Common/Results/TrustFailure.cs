@@ -76,4 +76,18 @@ public enum TrustFailure
     TimeStampFutureDated,
     /// <summary>The time-stamp is signed by a TSA that is not among the approved TSAs.</summary>
     TimeStampTsaNotApproved,
+
+    // Global configuration (ARCHITECTURE.md §6), appended for issue #3.
+    /// <summary>A signed document (e.g. a global configuration) is larger than the configured cap.</summary>
+    DocumentTooLarge,
+    /// <summary>The global configuration's expiresAt has passed.</summary>
+    GlobalConfigurationExpired,
+    /// <summary>The global configuration's generatedAt lies further in the future than the allowed clock skew.</summary>
+    GlobalConfigurationNotYetValid,
+    /// <summary>The global configuration's serial is older than the one already held (rollback).</summary>
+    GlobalConfigurationRollback,
+    /// <summary>The global configuration has the serial of the one held but different bytes.</summary>
+    GlobalConfigurationSerialConflict,
+    /// <summary>The global configuration belongs to another instance than the anchor's.</summary>
+    GlobalConfigurationWrongInstance,
 }
