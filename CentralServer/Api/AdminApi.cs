@@ -37,6 +37,7 @@ public static class AdminApi
         MemberEndpoints.Map(api);
         SecurityServerEndpoints.Map(api);
         TrustServiceEndpoints.Map(api);
+        PublicationApiEndpoints.Map(api);
         GlobalGroupEndpoints.Map(api);
         ApiKeyEndpoints.Map(api);
         return endpoints;

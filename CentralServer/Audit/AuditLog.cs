@@ -27,6 +27,18 @@ public sealed class AuditLog
         _time = time;
     }
 
+    /// <summary>Records a successful change outside the registry (configuration-signing keys, forced generation).</summary>
+    public void RecordSuccess(Actor actor, string action, string target, string? detail = null)
+    {
+        _db.Write(
+            (c, tx) =>
+            {
+                Append(c, tx, _time, actor, action, target, AuditEntry.Success, detail, null);
+                return true;
+            },
+            static _ => true);
+    }
+
     /// <summary>Records a refused attempt (no registry change happened).</summary>
     public void RecordFailure(Actor actor, string action, string target, Failure failure)
     {

@@ -2,6 +2,7 @@ using ExchangeGateway.CentralServer.Api;
 using ExchangeGateway.CentralServer.Audit;
 using ExchangeGateway.CentralServer.Auth;
 using ExchangeGateway.CentralServer.Errors;
+using ExchangeGateway.CentralServer.Publication;
 using ExchangeGateway.CentralServer.Registration;
 using ExchangeGateway.CentralServer.Storage;
 using Microsoft.AspNetCore.Diagnostics;
@@ -25,10 +26,22 @@ public static class CentralServerHost
             .Bind(builder.Configuration.GetSection(CentralServerOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        var publicationOptions = new PublicationOptions();
+        builder.Configuration.GetSection(PublicationOptions.Section).Bind(publicationOptions);
+        var separatePorts = string.IsNullOrEmpty(builder.Configuration["urls"]);
+        if (separatePorts)
         {
-            builder.WebHost.UseUrls(builder.Configuration[$"{CentralServerOptions.Section}:{nameof(CentralServerOptions.AdminUrl)}"] is { Length: > 0 } url ? url : "http://127.0.0.1:4100");
+            // Production shape: the admin API and the public configuration download on their own ports.
+            // Tests pass one --urls and get both on it.
+            var adminUrl = builder.Configuration[$"{CentralServerOptions.Section}:{nameof(CentralServerOptions.AdminUrl)}"] is { Length: > 0 } url ? url : "http://127.0.0.1:4100";
+            builder.WebHost.UseUrls(adminUrl, publicationOptions.ConfigurationUrl);
         }
+
+        builder.Services.AddOptions<PublicationOptions>()
+            .Bind(builder.Configuration.GetSection(PublicationOptions.Section))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Validity >= 2 * o.GenerationInterval, "CentralServer:Publication:Validity must be at least twice GenerationInterval, so configuration never expires between generations")
+            .ValidateOnStart();
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -48,6 +61,15 @@ public static class CentralServerHost
         builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<ApiKeyAuthentication>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<PublicationOptions>>().Value);
+        builder.Services.AddSingleton(sp => new PublicationStore(sp.GetRequiredService<IOptions<CentralServerOptions>>().Value.DataDirectory));
+        builder.Services.AddSingleton(sp => new SigningKeyManager(
+            sp.GetRequiredService<PublicationStore>(),
+            sp.GetRequiredService<IOptions<CentralServerOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<Registry>().InstanceId,
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ConfigurationPublisher>();
+        builder.Services.AddHostedService<PublicationService>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -61,6 +83,10 @@ public static class CentralServerHost
         }
 
         EnsureInitialAdministratorKey(app.Services.GetRequiredService<ApiKeyStore>(), app.Services.GetRequiredService<ConsoleOutput>(), logger);
+        app.Services.GetRequiredService<SigningKeyManager>().EnsureInitialKey();
+
+        // Publish before listening, so the download URL never answers "nothing yet" after a start.
+        app.Services.GetRequiredService<ConfigurationPublisher>().PublishIfDue();
         Log.Starting(logger, registry.InstanceId, registry.Version, db.FilePath);
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -72,6 +98,25 @@ public static class CentralServerHost
                 await ApiResults.Problem(FailureKind.Internal, "An unexpected failure; see the server log.").ExecuteAsync(context).ConfigureAwait(false);
             },
         });
+        if (separatePorts)
+        {
+            var downloadPort = new Uri(publicationOptions.ConfigurationUrl).Port;
+            app.Use((context, next) =>
+            {
+                // The download port is public: it serves signed configuration and health, nothing else.
+                var onDownloadPort = context.Connection.LocalPort == downloadPort;
+                var isDownload = context.Request.Path.StartsWithSegments("/globalconf", StringComparison.Ordinal)
+                    || context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal);
+                if (onDownloadPort && !isDownload)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
         app.UseRouting();
         var guard = app.Services.GetRequiredService<ApiKeyAuthentication>();
         app.Use(guard.InvokeAsync);
@@ -79,6 +124,7 @@ public static class CentralServerHost
         app.MapGet("/health/live", () => Results.Text("live"));
         app.MapGet("/health/ready", () => db.IsReadable() ? Results.Text("ready") : Results.Text("database unreadable", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapAdminApi();
+        app.MapPublication();
         return app;
     }
 

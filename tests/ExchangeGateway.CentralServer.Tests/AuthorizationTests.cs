@@ -227,9 +227,15 @@ public sealed class AuthorizationTests
         {
             var access = endpoint.Metadata.GetMetadata<ApiAccess>();
             Assert.True(access is not null, $"{endpoint.DisplayName} declares no ApiAccess");
-            var isKeyManagement = endpoint.RoutePattern.RawText!.Contains("api-keys", StringComparison.Ordinal);
-            Assert.Equal(isKeyManagement, access.LoopbackOnly);
-            Assert.Equal(isKeyManagement, access.Permission == Permission.ManageApiKeys);
+            // Key management (API keys and configuration-signing keys) is loopback-only, and nothing else is.
+            var isApiKeys = endpoint.RoutePattern.RawText!.Contains("api-keys", StringComparison.Ordinal);
+            var isSigningKeys = endpoint.RoutePattern.RawText!.Contains("signing-keys", StringComparison.Ordinal);
+            Assert.Equal(isApiKeys || isSigningKeys, access.LoopbackOnly);
+            Assert.Equal(isApiKeys, access.Permission == Permission.ManageApiKeys);
+            if (isSigningKeys)
+            {
+                Assert.Equal(Permission.ManageSigningKeys, access.Permission);
+            }
         }
     }
 }

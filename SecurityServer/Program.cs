@@ -1,0 +1,4 @@
+using ExchangeGateway.SecurityServer.Hosting;
+
+var app = SecurityServerHost.Build(args);
+await app.RunAsync().ConfigureAwait(false);
