@@ -32,7 +32,7 @@ public static class ConfigurationAnchorSerializer
         StrictJson.Read(bytes, MaxBytes, "configuration anchor", o => ReadObject(o), Write);
 
     /// <summary>SHA-256 of file bytes as 64 uppercase hex digits (what <c>sha256sum</c> prints, in upper case).</summary>
-    public static string Sha256Hex(ReadOnlySpan<byte> fileBytes) => Convert.ToHexString(SHA256.HashData(fileBytes));
+    public static string Sha256Hex(ReadOnlySpan<byte> fileBytes) => Convert.ToHexStringLower(SHA256.HashData(fileBytes));
 
     internal static void WriteObject(CanonicalJsonWriter w, ConfigurationAnchor anchor)
     {

@@ -21,7 +21,7 @@ public sealed class ConfigurationAnchorTests
         Assert.Equal(file, ConfigurationAnchorSerializer.Write(read.Value));
         Assert.Equal(["https://cs2.example.org/globalconf", "https://cs1.example.org/globalconf"], read.Value.DownloadUrls);
         Assert.Equal(2, read.Value.Certificates.Count);
-        Assert.Equal(Convert.ToHexString(SHA256.HashData(file)), anchor.Sha256Hex());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(file)), anchor.Sha256Hex());
         Assert.Equal(anchor.Sha256Hex(), read.Value.Sha256Hex());
         Assert.Equal(64, anchor.Sha256Hex().Length);
     }
