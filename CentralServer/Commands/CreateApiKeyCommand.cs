@@ -71,11 +71,7 @@ public static class CreateApiKeyCommand
 
         if (dataDirectory is null)
         {
-            var configuration = new ConfigurationBuilder()
-                .AddJsonFile("appsettings.json", optional: true)
-                .AddEnvironmentVariables()
-                .AddCommandLine([.. rest])
-                .Build();
+            var configuration = OfflineConfiguration.Load(rest);
             var options = new CentralServerOptions();
             configuration.GetSection(CentralServerOptions.Section).Bind(options);
             dataDirectory = options.DataDirectory;

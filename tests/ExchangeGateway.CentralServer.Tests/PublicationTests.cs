@@ -58,6 +58,26 @@ public sealed class PublicationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PrintAnchorCommand_Offline_WritesTheSameAnchorAsTheApi()
+    {
+        using var response = await _admin.GetAsync("api/v1/anchor");
+        var fromApi = await response.Content.ReadAsByteArrayAsync();
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = Commands.PrintAnchorCommand.Run(
+            ["print-anchor", "--out", _dir.File("printed-anchor.json"), "--data-directory", _dir.File("central"), $"--CentralServer:Publication:ConfigurationUrl=http://127.0.0.1:{_port}"],
+            output,
+            error,
+            _time);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.Equal(fromApi, await File.ReadAllBytesAsync(_dir.File("printed-anchor.json")));
+        Assert.Contains($"sha256 {ConfigurationAnchorSerializer.Sha256Hex(fromApi)}", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, Commands.PrintAnchorCommand.Run(["print-anchor", "--data-directory", _dir.File("nowhere")], output, error, _time));
+    }
+
+    [Fact]
     public async Task RegisterMemberAndServer_ClientGetsNewSerialContainingThem()
     {
         using var client = await NewClientAsync();
