@@ -40,6 +40,7 @@ public static class AdminApi
         PublicationApiEndpoints.Map(api);
         GlobalGroupEndpoints.Map(api);
         ApiKeyEndpoints.Map(api);
+        Management.ManagementRequestEndpoints.Map(api);
         return endpoints;
     }
 }

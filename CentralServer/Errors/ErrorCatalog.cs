@@ -22,6 +22,12 @@ public static class ErrorCatalog
         FailureKind.LoopbackOnly => "auth.loopback_only",
         FailureKind.RateLimited => "auth.rate_limited",
         FailureKind.Internal => "server.internal_error",
+        FailureKind.ManagementInvalidRequest => "management.invalid_request",
+        FailureKind.ManagementInvalidSignature => "management.invalid_signature",
+        FailureKind.ManagementWrongOwner => "management.wrong_owner",
+        FailureKind.ManagementInvalidProofOfPossession => "management.invalid_proof_of_possession",
+        FailureKind.ManagementStaleRequest => "management.stale_request",
+        FailureKind.ManagementDuplicateRequest => "management.duplicate_request",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -38,6 +44,9 @@ public static class ErrorCatalog
         FailureKind.Forbidden or FailureKind.LoopbackOnly => StatusCodes.Status403Forbidden,
         FailureKind.RateLimited => StatusCodes.Status429TooManyRequests,
         FailureKind.Internal => StatusCodes.Status500InternalServerError,
+        FailureKind.ManagementInvalidRequest or FailureKind.ManagementInvalidSignature or FailureKind.ManagementWrongOwner
+            or FailureKind.ManagementInvalidProofOfPossession or FailureKind.ManagementStaleRequest => StatusCodes.Status400BadRequest,
+        FailureKind.ManagementDuplicateRequest => StatusCodes.Status409Conflict,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -44,4 +44,22 @@ public enum FailureKind
 
     /// <summary>A bug or an unavailable database (<c>server.internal_error</c>, 500).</summary>
     Internal,
+
+    /// <summary>A management request is malformed (<c>management.invalid_request</c>, 400).</summary>
+    ManagementInvalidRequest,
+
+    /// <summary>The owner's signature is invalid or its certificate does not chain to an approved CA (<c>management.invalid_signature</c>, 400).</summary>
+    ManagementInvalidSignature,
+
+    /// <summary>The signing certificate names another member than the server's owner (<c>management.wrong_owner</c>, 400).</summary>
+    ManagementWrongOwner,
+
+    /// <summary>The authentication certificate is not approved, or its key did not sign the request (<c>management.invalid_proof_of_possession</c>, 400).</summary>
+    ManagementInvalidProofOfPossession,
+
+    /// <summary>The request's creation time is too far from now (<c>management.stale_request</c>, 400).</summary>
+    ManagementStaleRequest,
+
+    /// <summary>A request with the same request id was already received (<c>management.duplicate_request</c>, 409).</summary>
+    ManagementDuplicateRequest,
 }

@@ -2,6 +2,7 @@ using ExchangeGateway.CentralServer.Api;
 using ExchangeGateway.CentralServer.Audit;
 using ExchangeGateway.CentralServer.Auth;
 using ExchangeGateway.CentralServer.Errors;
+using ExchangeGateway.CentralServer.Management;
 using ExchangeGateway.CentralServer.Publication;
 using ExchangeGateway.CentralServer.Registration;
 using ExchangeGateway.CentralServer.Storage;
@@ -69,6 +70,12 @@ public static class CentralServerHost
             sp.GetRequiredService<Registry>().InstanceId,
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ConfigurationPublisher>();
+        builder.Services.AddOptions<ManagementOptions>()
+            .Bind(builder.Configuration.GetSection(ManagementOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ManagementRequestVerifier>();
+        builder.Services.AddSingleton<ManagementRequestStore>();
         builder.Services.AddHostedService<PublicationService>();
         configure?.Invoke(builder);
 
@@ -103,10 +110,12 @@ public static class CentralServerHost
             var downloadPort = new Uri(publicationOptions.ConfigurationUrl).Port;
             app.Use((context, next) =>
             {
-                // The download port is public: it serves signed configuration and health, nothing else.
+                // The download port is public: it serves signed configuration, health and the management
+                // service (whose requests authenticate themselves by signature), nothing else.
                 var onDownloadPort = context.Connection.LocalPort == downloadPort;
                 var isDownload = context.Request.Path.StartsWithSegments("/globalconf", StringComparison.Ordinal)
-                    || context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal);
+                    || context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
+                    || context.Request.Path.StartsWithSegments(ManagementServiceEndpoint.Path, StringComparison.Ordinal);
                 if (onDownloadPort && !isDownload)
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -125,6 +134,7 @@ public static class CentralServerHost
         app.MapGet("/health/ready", () => db.IsReadable() ? Results.Text("ready") : Results.Text("database unreadable", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapAdminApi();
         app.MapPublication();
+        app.MapManagementService();
         return app;
     }
 

@@ -15,7 +15,7 @@ public sealed class RegistryDatabase : IDisposable
     public const string FileName = "central.db";
 
     /// <summary>The schema this code reads and writes (<c>PRAGMA user_version</c>).</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -232,6 +232,15 @@ public sealed class RegistryDatabase : IDisposable
                     "INSERT INTO registry_state (id, instance_id, version, created_at) VALUES (1, $instance, 0, $at);",
                     ("$instance", instanceId),
                     ("$at", Sql.Time(time.GetUtcNow())));
+            }
+
+            if (version < 2)
+            {
+                Sql.Execute(_connection, tx, Schema.V2);
+            }
+
+            if (version < SchemaVersion)
+            {
                 Sql.Execute(_connection, tx, $"PRAGMA user_version = {SchemaVersion.ToString(CultureInfo.InvariantCulture)};");
             }
 

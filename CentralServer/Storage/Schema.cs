@@ -97,4 +97,30 @@ internal static class Schema
             registry_version INTEGER NULL
         );
         """;
+
+    /// <summary>
+    /// Version 2: signed management requests from security servers, kept with their exact signed bytes and
+    /// signatures as evidence. The id is the sender's request id (a UUID), so a replay is a key conflict.
+    /// </summary>
+    internal const string V2 = """
+        CREATE TABLE management_request (
+            id TEXT PRIMARY KEY NOT NULL,
+            type TEXT NOT NULL,
+            state TEXT NOT NULL,
+            server_id TEXT NOT NULL,
+            client_id TEXT NULL,
+            address TEXT NULL,
+            auth_cert BLOB NULL,
+            auth_cert_hash TEXT NULL,
+            owner_signer TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            decided_at TEXT NULL,
+            decided_by TEXT NULL,
+            request BLOB NOT NULL,
+            owner_signature BLOB NOT NULL,
+            auth_signature BLOB NULL
+        );
+        CREATE INDEX management_request_state ON management_request(state, received_at);
+        """;
 }

@@ -1,0 +1,20 @@
+using ExchangeGateway.Common.Identifiers;
+
+namespace ExchangeGateway.CentralServer.Management;
+
+/// <summary>A parsed management request: what the signed bytes say.</summary>
+/// <param name="Type">What to change.</param>
+/// <param name="RequestId">The sender's request id (lowercase UUID text).</param>
+/// <param name="CreatedAt">When the sender created it.</param>
+/// <param name="ServerId">The security server concerned.</param>
+/// <param name="ClientId">The client, for client registration and deletion.</param>
+/// <param name="Address">The server address, for auth-cert registration and address change.</param>
+/// <param name="AuthCertificate">The authentication certificate (DER), for auth-cert registration.</param>
+internal sealed record ManagementRequestContent(
+    ManagementRequestType Type,
+    string RequestId,
+    DateTimeOffset CreatedAt,
+    SecurityServerId ServerId,
+    ClientId? ClientId,
+    string? Address,
+    byte[]? AuthCertificate);

@@ -1,0 +1,17 @@
+namespace ExchangeGateway.CentralServer.Management;
+
+/// <summary>What a management request asks the Central Server to change.</summary>
+public enum ManagementRequestType
+{
+    /// <summary>Register an authentication certificate for a security server (creating the server if needed): <c>auth-cert-registration</c>.</summary>
+    AuthCertRegistration,
+
+    /// <summary>Register a subsystem as a client of a security server: <c>client-registration</c>.</summary>
+    ClientRegistration,
+
+    /// <summary>Remove a client from a security server: <c>client-deletion</c>.</summary>
+    ClientDeletion,
+
+    /// <summary>Change a security server's address: <c>address-change</c>.</summary>
+    AddressChange,
+}
