@@ -35,6 +35,14 @@ public static class CentralServerHost
             // Production shape: the admin API and the public configuration download on their own ports.
             // Tests pass one --urls and get both on it.
             var adminUrl = builder.Configuration[$"{CentralServerOptions.Section}:{nameof(CentralServerOptions.AdminUrl)}"] is { Length: > 0 } url ? url : "http://127.0.0.1:4100";
+            if (Uri.TryCreate(adminUrl, UriKind.Absolute, out var admin)
+                && Uri.TryCreate(publicationOptions.ConfigurationUrl, UriKind.Absolute, out var download)
+                && admin.Port == download.Port)
+            {
+                // The download port admits only public paths, so sharing it would lock out the admin API.
+                throw new InvalidOperationException($"CentralServer:AdminUrl ({adminUrl}) and CentralServer:Publication:ConfigurationUrl ({publicationOptions.ConfigurationUrl}) must use different ports.");
+            }
+
             builder.WebHost.UseUrls(adminUrl, publicationOptions.ConfigurationUrl);
         }
 
