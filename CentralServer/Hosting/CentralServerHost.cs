@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using ExchangeGateway.CentralServer.Api;
 using ExchangeGateway.CentralServer.Audit;
 using ExchangeGateway.CentralServer.Auth;
@@ -82,6 +83,20 @@ public static class CentralServerHost
             .Bind(builder.Configuration.GetSection(ManagementOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(ManagementServiceEndpoint.RateLimitPolicy, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<ManagementOptions>>().Value.RequestsPerMinutePerAddress;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "-",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            limiter.OnRejected = async (rejected, token) =>
+                await ApiResults.Problem(FailureKind.RateLimited, "Too many management requests from this address; try again in a minute.")
+                    .ExecuteAsync(rejected.HttpContext).ConfigureAwait(false);
+        });
         builder.Services.AddSingleton<ManagementRequestVerifier>();
         builder.Services.AddSingleton<ManagementRequestStore>();
         builder.Services.AddHostedService<PublicationService>();
@@ -135,6 +150,7 @@ public static class CentralServerHost
         }
 
         app.UseRouting();
+        app.UseRateLimiter();
         var guard = app.Services.GetRequiredService<ApiKeyAuthentication>();
         app.Use(guard.InvokeAsync);
 

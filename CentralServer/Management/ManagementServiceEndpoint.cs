@@ -16,6 +16,9 @@ public static class ManagementServiceEndpoint
     /// <summary>The path, relative to the configuration download URL's origin.</summary>
     public const string Path = "/managementservice";
 
+    /// <summary>The rate-limiting policy applied per client address.</summary>
+    public const string RateLimitPolicy = "management-service";
+
     private static readonly Actor Service = new(null, "management-service");
     private static readonly Actor AutoApproval = new(null, "auto-approval");
 
@@ -60,7 +63,7 @@ public static class ManagementServiceEndpoint
 
             ManagementLog.Received(log, request.Id, ManagementNames.Name(request.Type), request.ServerId.ToString(), ManagementNames.Name(request.State));
             return Results.Json(new { id = request.Id, state = ManagementNames.Name(request.State) }, ApiResults.Json, statusCode: StatusCodes.Status202Accepted);
-        });
+        }).RequireRateLimiting(RateLimitPolicy);
         return endpoints;
     }
 }
