@@ -1,19 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
+using ExchangeGateway.Config.Management;
 
 namespace ExchangeGateway.CentralServer.Management;
 
-/// <summary>The wire and storage names of request types and states; the only place they are spelled.</summary>
+/// <summary>The storage names of request states (the only place they are spelled), and the type names from <see cref="ManagementRequestTypeNames"/>.</summary>
 public static class ManagementNames
 {
     /// <summary>The wire name of <paramref name="type"/>, e.g. <c>auth-cert-registration</c>.</summary>
-    public static string Name(ManagementRequestType type) => type switch
-    {
-        ManagementRequestType.AuthCertRegistration => "auth-cert-registration",
-        ManagementRequestType.ClientRegistration => "client-registration",
-        ManagementRequestType.ClientDeletion => "client-deletion",
-        ManagementRequestType.AddressChange => "address-change",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
+    public static string Name(ManagementRequestType type) => ManagementRequestTypeNames.Name(type);
 
     /// <summary>The name of <paramref name="state"/>, e.g. <c>pending</c>.</summary>
     public static string Name(ManagementRequestState state) => state switch
@@ -26,11 +20,8 @@ public static class ManagementNames
     };
 
     /// <summary>Parses a wire type name (exact).</summary>
-    public static bool TryParseType(string? name, [NotNullWhen(true)] out ManagementRequestType? type)
-    {
-        type = Enum.GetValues<ManagementRequestType>().Cast<ManagementRequestType?>().FirstOrDefault(t => string.Equals(Name(t!.Value), name, StringComparison.Ordinal));
-        return type is not null;
-    }
+    public static bool TryParseType(string? name, [NotNullWhen(true)] out ManagementRequestType? type) =>
+        ManagementRequestTypeNames.TryParse(name, out type);
 
     /// <summary>Parses a state name (exact).</summary>
     public static bool TryParseState(string? name, [NotNullWhen(true)] out ManagementRequestState? state)

@@ -1,3 +1,4 @@
+using ExchangeGateway.Config.Management;
 using ExchangeGateway.Common.Identifiers;
 
 namespace ExchangeGateway.CentralServer.Management;

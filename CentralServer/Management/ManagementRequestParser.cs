@@ -1,3 +1,4 @@
+using ExchangeGateway.Config.Management;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;

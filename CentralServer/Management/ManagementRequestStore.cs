@@ -1,3 +1,4 @@
+using ExchangeGateway.Config.Management;
 using ExchangeGateway.CentralServer.Audit;
 using ExchangeGateway.CentralServer.Errors;
 using ExchangeGateway.CentralServer.Registration;

@@ -1,3 +1,4 @@
+using ExchangeGateway.Config.Management;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.CentralServer.Errors;

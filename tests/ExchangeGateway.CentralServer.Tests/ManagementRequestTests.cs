@@ -1,3 +1,4 @@
+using ExchangeGateway.Config.Management;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;

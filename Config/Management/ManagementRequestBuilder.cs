@@ -4,7 +4,7 @@ using System.Text.Json;
 using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Identifiers;
 
-namespace ExchangeGateway.CentralServer.Management;
+namespace ExchangeGateway.Config.Management;
 
 /// <summary>
 /// Builds and signs management requests the way the Central Server's <c>/managementservice</c> expects
@@ -101,7 +101,7 @@ public static class ManagementRequestBuilder
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("type", ManagementNames.Name(type));
+            w.WriteString("type", ManagementRequestTypeNames.Name(type));
             w.WriteString("requestId", requestId.ToString("D"));
             w.WriteString("createdAt", createdAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
             w.WriteString("serverId", server.ToString());

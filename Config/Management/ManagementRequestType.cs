@@ -1,4 +1,4 @@
-namespace ExchangeGateway.CentralServer.Management;
+namespace ExchangeGateway.Config.Management;
 
 /// <summary>What a management request asks the Central Server to change.</summary>
 public enum ManagementRequestType
