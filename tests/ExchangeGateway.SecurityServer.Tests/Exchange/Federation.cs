@@ -21,6 +21,8 @@ public sealed class Federation : IAsyncLifetime
 {
     public const string Consumer = "DEV/GOV/70000001/consumer";
     public const string OtherConsumer = "DEV/GOV/70000001/unlisted";
+    /// <summary>Local to ss1 but never registered with the Central Server (it does not even exist there).</summary>
+    public const string Ghost = "DEV/GOV/70000001/ghost";
     public const string ProviderSubsystem = "DEV/ORG/70000002/provider";
     public const string Ss1 = "DEV/GOV/70000001/ss1";
     public const string Ss2 = "DEV/ORG/70000002/ss2";
@@ -36,6 +38,14 @@ public sealed class Federation : IAsyncLifetime
     public HttpClient CentralAdmin { get; private set; } = null!;
 
     public FakeProvider Provider { get; private set; } = null!;
+
+    /// <summary>ss1's clock (shift it to expire configuration or time-stamping; put it back after).</summary>
+    public OffsetTimeProvider Clock1 { get; } = new();
+
+    /// <summary>When true the TSA the federation approved answers 503 (a gate in front of the real one).</summary>
+    public bool TsaDown { get; set; }
+
+    private LoopbackHost _tsaGate = null!;
 
     public string AnchorPath { get; private set; } = null!;
 
@@ -54,6 +64,24 @@ public sealed class Federation : IAsyncLifetime
     {
         Provider = await FakeProvider.StartAsync();
         Trust = await TrustServicesInstance.StartAsync(Directory.File("trust"));
+        var tsaForward = new HttpClient();
+        _tsaGate = await LoopbackHost.StartAsync(null, app => app.Run(async context =>
+        {
+            if (TsaDown)
+            {
+                context.Response.StatusCode = 503;
+                return;
+            }
+
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            using var content = new ByteArrayContent(body.ToArray());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/timestamp-query");
+            using var answer = await tsaForward.PostAsync(new Uri(Trust.BaseAddress, "tsa"), content);
+            context.Response.StatusCode = (int)answer.StatusCode;
+            context.Response.ContentType = answer.Content.Headers.ContentType?.ToString();
+            await context.Response.Body.WriteAsync(await answer.Content.ReadAsByteArrayAsync());
+        }));
         var csAdminPort = FreePort();
         var csPublicPort = FreePort();
         var console = new StringWriter();
@@ -65,6 +93,7 @@ public sealed class Federation : IAsyncLifetime
                 $"--CentralServer:Publication:ConfigurationUrl=http://127.0.0.1:{csPublicPort}",
                 "--CentralServer:Publication:RefreshInterval=00:00:01",
                 "--CentralServer:Management:AutoApprove=true",
+                "--CentralServer:Publication:AcceptableTimeStampFailurePeriod=00:00:30",
                 "--Logging:LogLevel:Default=Warning",
             ],
             b => b.Services.AddSingleton(new ConsoleOutput(console)));
@@ -76,12 +105,13 @@ public sealed class Federation : IAsyncLifetime
         AnchorPath = Directory.File("anchor.json");
         await File.WriteAllBytesAsync(AnchorPath, await CentralAdmin.GetByteArrayAsync("anchor"));
 
-        Server1 = await StartServerAsync("ss1", Ss1, Ports1, $$"""
+        Server1 = await StartServerAsync("ss1", Ss1, Ports1, Clock1, $$"""
             {"serverId":"{{Ss1}}","clients":[
               {"id":"{{Consumer}}","connectionType":"http","isCertificates":[],"services":[]},
-              {"id":"{{OtherConsumer}}","connectionType":"https","isCertificates":[],"services":[]}]}
+              {"id":"{{OtherConsumer}}","connectionType":"https","isCertificates":[],"services":[]},
+              {"id":"{{Ghost}}","connectionType":"http","isCertificates":[],"services":[]}]}
             """);
-        Server2 = await StartServerAsync("ss2", Ss2, Ports2, $$"""
+        Server2 = await StartServerAsync("ss2", Ss2, Ports2, TimeProvider.System, $$"""
             {"serverId":"{{Ss2}}","clients":[
               {"id":"{{ProviderSubsystem}}","connectionType":"http","isCertificates":[],"services":[
                 {"code":"echo","type":"rest","url":"{{Provider.BaseAddress.ToString().TrimEnd('/')}}","enabled":true,
@@ -118,6 +148,7 @@ public sealed class Federation : IAsyncLifetime
         await Central.DisposeAsync();
         await Trust.DisposeAsync();
         await Provider.DisposeAsync();
+        await _tsaGate.DisposeAsync();
         CentralAdmin.Dispose();
         Directory.Dispose();
     }
@@ -131,7 +162,7 @@ public sealed class Federation : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task<WebApplication> StartServerAsync(string name, string serverId, SecurityServerPorts ports, string serverConf)
+    private async Task<WebApplication> StartServerAsync(string name, string serverId, SecurityServerPorts ports, TimeProvider clock, string serverConf)
     {
         var data = Directory.File(name);
         using (var http = Trust.CreateClient())
@@ -154,7 +185,8 @@ public sealed class Federation : IAsyncLifetime
                 "--SecurityServer:AutoRegister=true",
                 "--SecurityServer:MaxBodyBytes=1048576",
                 "--Logging:LogLevel:Default=Warning",
-            ]);
+            ],
+            b => b.Services.AddSingleton(clock));
         await app.StartAsync();
         _servers.Add(app);
         return app;
@@ -179,7 +211,7 @@ public sealed class Federation : IAsyncLifetime
         await Post("timestamping-authorities", new
         {
             name = "dev-tsa",
-            url = new Uri(Trust.BaseAddress, "tsa").ToString(),
+            url = new Uri(_tsaGate.BaseAddress, "tsa").ToString(),
             certificate = await File.ReadAllTextAsync(Path.Combine(Trust.DataDirectory, "tsa.pem")),
         });
     }
