@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ExchangeGateway.Signer.Ocsp;
+using ExchangeGateway.Signer.Signing;
+using ExchangeGateway.Signer.Tests.Support;
+using ExchangeGateway.Testing.Pki;
+using ExchangeGateway.Testing.Tools;
+using ExchangeGateway.TrustServices.Ca;
+using Xunit.Abstractions;
+
+namespace ExchangeGateway.Signer.Tests.Signing;
+
+/// <summary>
+/// A throwaway measurement, not a test of speed: it asserts nothing about time. Runs only with
+/// <c>XGW_SIGNER_MEASURE=1</c> and prints signatures per second through <see cref="BatchingSigner"/>
+/// with 64 concurrent callers. Bounded: two seconds per key type after a short warm-up.
+/// </summary>
+public sealed class BatchingSignerThroughput(ITestOutputHelper output)
+{
+    private const int Callers = 64;
+
+    [MeasurementTheory]
+    [InlineData(KeyKind.EcdsaP256)]
+    [InlineData(KeyKind.Rsa2048)]
+    public async Task Measure_SixtyFourCallers_PrintsSignaturesPerSecond(KeyKind key)
+    {
+        using var dir = new TempDirectory();
+        using var pki = TestPki.Create(ocspUrl: "http://ocsp.test/ocsp");
+        using var http = new HttpClient(new InProcessOcspHandler(pki, TimeProvider.System));
+        using var ocsp = new OcspStatusManager(http, new OcspStatusManagerOptions { StorageDirectory = dir.Path });
+        await using var signer = new BatchingSigner(ocsp);
+        signer.AddOrReplace(TestIdentities.Signing(pki, TestIdentities.Owner, key));
+        Assert.True(await ocsp.RefreshAsync());
+
+        await RunAsync(signer, TimeSpan.FromMilliseconds(500));
+        var batchesBefore = signer.BatchCount;
+        var signaturesBefore = signer.BatchedSignatureCount;
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var elapsed = await RunAsync(signer, TimeSpan.FromSeconds(2));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+
+        var signatures = signer.BatchedSignatureCount - signaturesBefore;
+        var batches = signer.BatchCount - batchesBefore;
+        output.WriteLine($"{key}: {signatures / elapsed.TotalSeconds:F0} signatures/s, {batches / elapsed.TotalSeconds:F0} batches/s, mean batch {(double)signatures / batches:F1}, CPU {cpu.TotalMilliseconds * 1000 / signatures:F1} µs per signature ({Environment.ProcessorCount} cores, {Callers} callers)");
+        Assert.True(signatures > 0);
+    }
+
+    private static async Task<TimeSpan> RunAsync(BatchingSigner signer, TimeSpan duration)
+    {
+        var watch = Stopwatch.StartNew();
+        var callers = Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
+        {
+            var digest = SHA256.HashData(BitConverter.GetBytes(c));
+            while (watch.Elapsed < duration)
+            {
+                var result = await signer.SignAsync(TestIdentities.Owner, digest);
+                Assert.True(result.IsSuccess, result.Message);
+            }
+        }));
+        await Task.WhenAll(callers);
+        return watch.Elapsed;
+    }
+}
