@@ -13,16 +13,17 @@ namespace ExchangeGateway.Signer.Tests.Signing;
 /// <summary>
 /// A throwaway measurement, not a test of speed: it asserts nothing about time. Runs only with
 /// <c>XGW_SIGNER_MEASURE=1</c> and prints signatures per second through <see cref="BatchingSigner"/>
-/// with 64 concurrent callers. Bounded: two seconds per key type after a short warm-up.
+/// with 64 concurrent callers, and with one (an idle queue: every batch holds one message). Bounded:
+/// two seconds per case after a short warm-up.
 /// </summary>
 public sealed class BatchingSignerThroughput(ITestOutputHelper output)
 {
-    private const int Callers = 64;
-
     [MeasurementTheory]
-    [InlineData(KeyKind.EcdsaP256)]
-    [InlineData(KeyKind.Rsa2048)]
-    public async Task Measure_SixtyFourCallers_PrintsSignaturesPerSecond(KeyKind key)
+    [InlineData(KeyKind.EcdsaP256, 64)]
+    [InlineData(KeyKind.Rsa2048, 64)]
+    [InlineData(KeyKind.EcdsaP256, 1)]
+    [InlineData(KeyKind.Rsa2048, 1)]
+    public async Task Measure_ConcurrentCallers_PrintsSignaturesPerSecond(KeyKind key, int callers)
     {
         using var dir = new TempDirectory();
         using var pki = TestPki.Create(ocspUrl: "http://ocsp.test/ocsp");
@@ -32,23 +33,23 @@ public sealed class BatchingSignerThroughput(ITestOutputHelper output)
         signer.AddOrReplace(TestIdentities.Signing(pki, TestIdentities.Owner, key));
         Assert.True(await ocsp.RefreshAsync());
 
-        await RunAsync(signer, TimeSpan.FromMilliseconds(500));
+        await RunAsync(signer, callers, TimeSpan.FromMilliseconds(500));
         var batchesBefore = signer.BatchCount;
         var signaturesBefore = signer.BatchedSignatureCount;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var elapsed = await RunAsync(signer, TimeSpan.FromSeconds(2));
+        var elapsed = await RunAsync(signer, callers, TimeSpan.FromSeconds(2));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 
         var signatures = signer.BatchedSignatureCount - signaturesBefore;
         var batches = signer.BatchCount - batchesBefore;
-        output.WriteLine($"{key}: {signatures / elapsed.TotalSeconds:F0} signatures/s, {batches / elapsed.TotalSeconds:F0} batches/s, mean batch {(double)signatures / batches:F1}, CPU {cpu.TotalMilliseconds * 1000 / signatures:F1} µs per signature ({Environment.ProcessorCount} cores, {Callers} callers)");
+        output.WriteLine($"{key}: {signatures / elapsed.TotalSeconds:F0} signatures/s, {batches / elapsed.TotalSeconds:F0} batches/s, mean batch {(double)signatures / batches:F1}, CPU {cpu.TotalMilliseconds * 1000 / signatures:F1} µs per signature, mean latency {elapsed.TotalMilliseconds * callers / signatures:F3} ms ({Environment.ProcessorCount} cores, {callers} callers)");
         Assert.True(signatures > 0);
     }
 
-    private static async Task<TimeSpan> RunAsync(BatchingSigner signer, TimeSpan duration)
+    private static async Task<TimeSpan> RunAsync(BatchingSigner signer, int count, TimeSpan duration)
     {
         var watch = Stopwatch.StartNew();
-        var callers = Enumerable.Range(0, Callers).Select(c => Task.Run(async () =>
+        var callers = Enumerable.Range(0, count).Select(c => Task.Run(async () =>
         {
             var digest = SHA256.HashData(BitConverter.GetBytes(c));
             while (watch.Elapsed < duration)
