@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using ExchangeGateway.Common.Crypto.Batch;
+using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Signer.Ocsp;
 using ExchangeGateway.Signer.Signing;
 using ExchangeGateway.Signer.Tests.Support;
@@ -44,6 +46,30 @@ public sealed class BatchingSignerThroughput(ITestOutputHelper output)
         var batches = signer.BatchCount - batchesBefore;
         output.WriteLine($"{key}: {signatures / elapsed.TotalSeconds:F0} signatures/s, {batches / elapsed.TotalSeconds:F0} batches/s, mean batch {(double)signatures / batches:F1}, CPU {cpu.TotalMilliseconds * 1000 / signatures:F1} µs per signature, mean latency {elapsed.TotalMilliseconds * callers / signatures:F3} ms ({Environment.ProcessorCount} cores, {callers} callers)");
         Assert.True(signatures > 0);
+    }
+
+    [MeasurementTheory]
+    [InlineData(KeyKind.EcdsaP256)]
+    [InlineData(KeyKind.Rsa2048)]
+    public void Measure_DirectCmsSignature_PrintsTheBaseline(KeyKind key)
+    {
+        // What one batch costs at least: one CMS signature over the 56-byte batch root, on this thread.
+        using var pki = TestPki.Create();
+        using var identity = TestIdentities.Signing(pki, TestIdentities.Owner, key);
+        var content = new byte[BatchRoot.SignedContentLength];
+        var chain = new[] { pki.IntermediateCertificate };
+        CmsDetachedSigner.Sign(content, identity.Certificate, identity.PrivateKey, DateTimeOffset.UtcNow, chain);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        var count = 0;
+        while (watch.Elapsed < TimeSpan.FromSeconds(1))
+        {
+            CmsDetachedSigner.Sign(content, identity.Certificate, identity.PrivateKey, DateTimeOffset.UtcNow, chain);
+            count++;
+        }
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        output.WriteLine($"{key}: one CMS signature takes {watch.Elapsed.TotalMicroseconds / count:F0} µs wall, {cpu.TotalMicroseconds / count:F0} µs CPU, on one thread ({count / watch.Elapsed.TotalSeconds:F0}/s)");
     }
 
     private static async Task<TimeSpan> RunAsync(BatchingSigner signer, int count, TimeSpan duration)
