@@ -35,6 +35,32 @@ public sealed class AuthenticationIdentityTlsTests : IDisposable
         TestIdentities.Enrol(_pki, clientStore, KeySlot.Authentication, clientKey);
         using var server = serverStore.LoadAuthenticationIdentity()!;
         using var client = clientStore.LoadAuthenticationIdentity()!;
+
+        await AssertMutualTls13Async(server, client);
+    }
+
+    [Fact]
+    public async Task SslStream_IdentityBuiltFromAFreshlyIssuedCertificate_WorksAsClient()
+    {
+        // CopyWithPrivateKey over a key that never touched a file: an ephemeral OpenSSL key, no PKCS#12 round trip.
+        var store = new SoftwareKeyStore(_dir.Path);
+        TestIdentities.Enrol(_pki, store, KeySlot.Authentication);
+        using var server = store.LoadAuthenticationIdentity()!;
+        var issued = _pki.IssueAuthentication("DEV", "ORG", "70000002", "ss2");
+        using var key = issued.GetECDsaPrivateKey()!;
+        using var client = new AuthenticationIdentity(TestIdentities.Copy(issued).CopyWithPrivateKey(key), [TestIdentities.Copy(_pki.IntermediateCertificate)]);
+
+        await AssertMutualTls13Async(server, client);
+    }
+
+    [Fact]
+    public void Constructor_CertificateWithoutKey_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new AuthenticationIdentity(TestIdentities.Copy(_pki.IntermediateCertificate), []));
+    }
+
+    private async Task AssertMutualTls13Async(AuthenticationIdentity server, AuthenticationIdentity client)
+    {
         var validator = _pki.CreateValidator();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Common.Identifiers;
 using ExchangeGateway.Signer.Enrolment;
@@ -29,12 +28,11 @@ internal static class TestIdentities
     /// <summary>A signing identity straight from the PKI (no files).</summary>
     public static SigningIdentity Signing(TestPki pki, MemberId member, KeyKind key = KeyKind.EcdsaP256)
     {
+        // The PKI disposes what it issued; the identity gets its own copy (with the key) to own.
         var issued = pki.IssueSigning(member.Instance, member.MemberClass, member.MemberCode, key);
-        AsymmetricAlgorithm privateKey = (AsymmetricAlgorithm?)issued.GetECDsaPrivateKey() ?? issued.GetRSAPrivateKey()!;
         return new SigningIdentity(
             member,
             X509CertificateLoader.LoadPkcs12(issued.Export(X509ContentType.Pkcs12), null),
-            privateKey,
             [Copy(pki.IntermediateCertificate), Copy(pki.RootCertificate)]);
     }
 
