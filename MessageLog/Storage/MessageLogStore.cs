@@ -55,6 +55,7 @@ public sealed class MessageLogStore : IAsyncDisposable
     private long _nextSequence;
     private int _refusing;
     private int _disposed;
+    private long _commits;
 
     private MessageLogStore(MessageLogOptions options, string path, TimeProvider time, ILogger logger, SqliteConnection writer, SqliteConnection reader)
     {
@@ -221,7 +222,8 @@ public sealed class MessageLogStore : IAsyncDisposable
             {
                 using var cmd = c.CreateCommand();
                 cmd.Transaction = tx;
-                cmd.CommandText = "UPDATE log_info SET probed_at = $at WHERE id = 1;";
+                // Always a new value: an update that changes nothing may write no page, and prove nothing.
+                cmd.CommandText = "UPDATE log_info SET probed_at = max(probed_at + 1, $at) WHERE id = 1;";
                 cmd.Parameters.AddWithValue("$at", now);
                 cmd.ExecuteNonQuery();
             },
@@ -299,6 +301,9 @@ public sealed class MessageLogStore : IAsyncDisposable
             _reader.Dispose();
         }
     }
+
+    /// <summary>Transactions committed since open (group-commit metric: records per commit).</summary>
+    internal long CommitCount => Interlocked.Read(ref _commits);
 
     /// <summary>Leaf hashes with sequence above <paramref name="afterSequence"/>, in order, at most <paramref name="max"/>.</summary>
     internal List<(long Sequence, MerkleHash Leaf)> ReadLeaves(long afterSequence, int max)
@@ -632,6 +637,7 @@ public sealed class MessageLogStore : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _commits);
         if (sequence != _nextSequence)
         {
             _nextSequence = sequence;
