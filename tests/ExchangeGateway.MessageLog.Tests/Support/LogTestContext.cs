@@ -21,13 +21,14 @@ internal sealed class LogTestContext : IAsyncDisposable
 
     private readonly List<IAsyncDisposable> _owned = [];
 
-    public LogTestContext()
+    public LogTestContext(DateTimeOffset? start = null)
     {
+        Time = new ManualTimeProvider(start ?? new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         Pki = TestPki.Create(Time);
         Signer = Pki.IssueSigning("DEV", "GOV", "70000001");
     }
 
-    public ManualTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    public ManualTimeProvider Time { get; }
 
     public TempDirectory Directory { get; } = new();
 
