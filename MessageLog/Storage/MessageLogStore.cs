@@ -294,12 +294,15 @@ public sealed class MessageLogStore : IAsyncDisposable
             await _stopped.Task.ConfigureAwait(false);
         }
 
-        _insert.Dispose();
-        _writer.Dispose();
+        // The reader closes first so that the writer is the last connection: SQLite then checkpoints
+        // the WAL into the database and removes it, and a cleanly closed log is one file.
         lock (_readGate)
         {
             _reader.Dispose();
         }
+
+        _insert.Dispose();
+        _writer.Dispose();
     }
 
     /// <summary>Transactions committed since open (group-commit metric: records per commit).</summary>

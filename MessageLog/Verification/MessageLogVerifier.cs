@@ -81,6 +81,14 @@ public static class MessageLogVerifier
                 return Fail(LogVerificationFailure.NotAMessageLog, null, null, "log_info.format is not a message log's");
             }
 
+            // SQLite's own check first: a damaged page (a truncated or overwritten file) may sit in an
+            // index or a free page that the record scan below never reads.
+            var integrity = LogFiles.Scalar<string>(connection, tx, "PRAGMA integrity_check(1);");
+            if (!string.Equals(integrity, "ok", StringComparison.Ordinal))
+            {
+                return Fail(LogVerificationFailure.Unreadable, null, null, $"SQLite integrity check failed: {integrity}");
+            }
+
             using var checkpointCommand = connection.CreateCommand();
             checkpointCommand.Transaction = tx;
             checkpointCommand.CommandText = $"SELECT {LogSchema.CheckpointColumns} FROM checkpoint ORDER BY tree_size;";

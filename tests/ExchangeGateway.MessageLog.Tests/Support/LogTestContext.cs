@@ -3,6 +3,7 @@ using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Identifiers;
 using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Storage;
+using ExchangeGateway.MessageLog.Verification;
 using ExchangeGateway.Testing.Pki;
 using ExchangeGateway.Testing.Time;
 using ExchangeGateway.Testing.Tools;
@@ -81,8 +82,8 @@ internal sealed class LogTestContext : IAsyncDisposable
         return integrator;
     }
 
-    public Verification.MessageLogVerifierOptions VerifierOptions(bool withTrust = true) => withTrust
-        ? new Verification.MessageLogVerifierOptions
+    public MessageLogVerifierOptions VerifierOptions(bool withTrust = true) => withTrust
+        ? new MessageLogVerifierOptions
         {
             SigningAnchors = [Pki.RootCertificate],
             SigningIntermediates = [Pki.IntermediateCertificate],
@@ -90,7 +91,7 @@ internal sealed class LogTestContext : IAsyncDisposable
             ServerId = ServerId,
             Time = Time,
         }
-        : new Verification.MessageLogVerifierOptions { Time = Time };
+        : new MessageLogVerifierOptions { Time = Time };
 
     public async ValueTask DisposeAsync()
     {
