@@ -306,7 +306,7 @@ public sealed class MessageLogStore : IAsyncDisposable
     }
 
     /// <summary>Transactions committed since open (group-commit metric: records per commit).</summary>
-    internal long CommitCount => Interlocked.Read(ref _commits);
+    public long CommitCount => Interlocked.Read(ref _commits);
 
     /// <summary>Leaf hashes with sequence above <paramref name="afterSequence"/>, in order, at most <paramref name="max"/>.</summary>
     internal List<(long Sequence, MerkleHash Leaf)> ReadLeaves(long afterSequence, int max)
