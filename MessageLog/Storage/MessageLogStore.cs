@@ -633,8 +633,9 @@ public sealed class MessageLogStore : IAsyncDisposable
             Fail(batch, ex.Message);
             return;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // A bug, but the writer thread must live on: if it died, every later append would wait forever.
             MessageLogEvents.WriterBug(_logger, ex);
             Fail(batch, "internal error in the message log writer");
             return;
