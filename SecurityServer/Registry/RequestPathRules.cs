@@ -73,6 +73,41 @@ public static class RequestPathRules
         }
     }
 
+    /// <summary>
+    /// The path with each segment's parameters (from a raw <c>;</c> to the segment's end) removed, as Tomcat
+    /// and Spring read it; the same instance when there are none. Access is granted only when a glob
+    /// matches both readings, so <c>/files/secret.txt;.pdf</c> does not pass as <c>/files/*.pdf</c>.
+    /// </summary>
+    public static string WithoutPathParameters(string rawPath)
+    {
+        ArgumentNullException.ThrowIfNull(rawPath);
+        if (!rawPath.Contains(';', StringComparison.Ordinal))
+        {
+            return rawPath;
+        }
+
+        var text = new StringBuilder(rawPath.Length);
+        var skipping = false;
+        foreach (var c in rawPath)
+        {
+            if (c == '/')
+            {
+                skipping = false;
+            }
+            else if (c == ';')
+            {
+                skipping = true;
+            }
+
+            if (!skipping)
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+
     private static string? CheckSegment(ReadOnlySpan<char> raw, int index)
     {
         var hasPercent = false;
