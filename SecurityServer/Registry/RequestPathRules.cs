@@ -27,6 +27,9 @@ public static class RequestPathRules
     // Decoding levels checked: raw, decoded once, twice, three times.
     private const int MaxDecodeLevels = 3;
 
+    // Overlong forms (%c0%ae for '.') and stray continuation bytes must fail, not become U+FFFD.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Null when <paramref name="rawPath"/> may be matched; otherwise why not (safe to log: it never quotes the path).</summary>
     public static string? Check(ReadOnlySpan<char> rawPath)
     {
@@ -280,8 +283,6 @@ public static class RequestPathRules
             return $"segment {index} has percent-encoded bytes that are not UTF-8";
         }
     }
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // RFC 3986 §3.3: pchar = unreserved / pct-encoded / sub-delims / ":" / "@".
     private static bool IsPathChar(char c) =>
