@@ -12,7 +12,8 @@ namespace ExchangeGateway.SecurityServer.Registry;
 /// Refused: a path not starting with <c>/</c>; any raw character outside RFC 3986 <c>pchar</c> and <c>/</c>
 /// (so controls, space, <c>\</c>, non-ASCII, <c>?</c>, <c>#</c>); an empty segment other than the last;
 /// malformed percent-encoding or encoded bytes that are not UTF-8; an encoded NUL, control character,
-/// <c>/</c> or <c>\</c>; a dot segment, raw or encoded in any case, also with path parameters
+/// <c>/</c> or <c>\</c>; an encoded <c>;</c>, <c>?</c> or <c>#</c> (delimiters to servers that decode first);
+/// a dot segment, raw or encoded in any case, also with path parameters
 /// (<c>..;x</c>, which Tomcat resolves) or trailing spaces or dots (which Windows trims); and characters
 /// that normalise to <c>.</c>, <c>/</c> or <c>\</c> (fullwidth forms, one- and two-dot leaders, division
 /// slash). Encoded text is decoded up to three times, so double and triple encodings of the above are
@@ -150,6 +151,13 @@ public static class RequestPathRules
                 return problem;
             }
 
+            // Servers that decode before splitting read an encoded ';', '?' or '#' as a delimiter: refused,
+            // as Spring's StrictHttpFirewall does, rather than matched as a literal character.
+            if (Count(decoded, ';') > Count(current, ';') || Count(decoded, '?') > Count(current, '?') || Count(decoded, '#') > Count(current, '#'))
+            {
+                return $"segment {index} contains an encoded ';', '?' or '#'";
+            }
+
             if (!decoded.Contains('%', StringComparison.Ordinal) || decoded == current)
             {
                 return null;
@@ -161,6 +169,8 @@ public static class RequestPathRules
         // Still percent-encoded after three decodings: no legitimate path needs that.
         return $"segment {index} is percent-encoded more than {MaxDecodeLevels} times";
     }
+
+    private static int Count(string text, char c) => text.AsSpan().Count(c);
 
     private static string? CheckDecoded(string decoded, int index)
     {

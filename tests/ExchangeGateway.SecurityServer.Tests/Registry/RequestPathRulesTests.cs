@@ -51,6 +51,11 @@ public sealed class RequestPathRulesTests
     [InlineData("/%ef%bc%bc", "normalises to it")]
     [InlineData("/%ef%b9%92%ef%b9%92", "encoded dot segment")]
     [InlineData("/%2525252e", "more than 3 times")]
+    [InlineData("/a%3Bb", "encoded ';', '?' or '#'")]
+    [InlineData("/a%3fb", "encoded ';', '?' or '#'")]
+    [InlineData("/a%23b", "encoded ';', '?' or '#'")]
+    [InlineData("/a%253Bb", "encoded ';', '?' or '#'")]
+    [InlineData("/%20%25253Bx", "encoded ';', '?' or '#'")]
     public void Check_AmbiguousPaths_AreRefusedWithAReason(string path, string expected)
     {
         var problem = RequestPathRules.Check(path);
@@ -94,5 +99,7 @@ public sealed class RequestPathRulesTests
         // Both readings must match: "a.pdf;v=1" is not "*.pdf" for a server that keeps parameters.
         Assert.Equal(AccessDecision.AccessDenied, AccessControl.Decide(local, null, RegistrySamples.Clinic, RegistrySamples.Service("files"), "GET", "/files/a.pdf;v=1"));
         Assert.Equal(AccessDecision.AccessDenied, AccessControl.Decide(local, null, RegistrySamples.Clinic, RegistrySamples.Service("files"), "GET", "/files/secret.txt;.pdf"));
+        Assert.Equal(AccessDecision.InvalidPath, AccessControl.Decide(local, null, RegistrySamples.Clinic, RegistrySamples.Service("files"), "GET", "/files/secret.txt%3B.pdf"));
+        Assert.Equal(AccessDecision.InvalidPath, AccessControl.Decide(local, null, RegistrySamples.Clinic, RegistrySamples.Service("files"), "GET", "/files/secret.txt%3F.pdf"));
     }
 }
