@@ -14,7 +14,8 @@ namespace ExchangeGateway.SecurityServer.Registry;
 /// malformed percent-encoding or encoded bytes that are not UTF-8; an encoded NUL, control character,
 /// <c>/</c> or <c>\</c>; an encoded <c>;</c>, <c>?</c> or <c>#</c> (delimiters to servers that decode first);
 /// a dot segment, raw or encoded in any case, also with path parameters
-/// (<c>..;x</c>, which Tomcat resolves) or trailing spaces or dots (which Windows trims); and characters
+/// (<c>..;x</c>, which Tomcat resolves) or trailing spaces or dots (which Windows trims); a segment of
+/// encoded spaces only; and characters
 /// that normalise to <c>.</c>, <c>/</c> or <c>\</c> (fullwidth forms, one- and two-dot leaders, division
 /// slash). Encoded text is decoded up to three times, so double and triple encodings of the above are
 /// refused too. Letters are never folded: <c>/Admin</c> is simply another path, and since rights only
@@ -198,7 +199,15 @@ public static class RequestPathRules
             }
         }
 
-        return IsDotSegment(decoded) ? $"segment {index} is an encoded dot segment" : null;
+        if (IsDotSegment(decoded))
+        {
+            return $"segment {index} is an encoded dot segment";
+        }
+
+        // Only spaces: Windows trims trailing spaces, so the segment would vanish there.
+        var end = decoded.AsSpan().IndexOfAny(';', '?', '#');
+        var head = end < 0 ? decoded.AsSpan() : decoded.AsSpan(0, end);
+        return !head.IsEmpty && head.IsWhiteSpace() ? $"segment {index} is blank (only encoded spaces)" : null;
     }
 
     /// <summary>

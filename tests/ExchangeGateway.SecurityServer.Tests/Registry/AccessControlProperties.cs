@@ -77,17 +77,24 @@ internal static class AccessControlProperties
     public static GlobalConfiguration Global { get; } = RegistrySamples.Global(RegistrySamples.Lab);
 
     /// <summary>
-    /// One to three encoding tricks applied to a canonical path: percent-encoding (any hex case, once or
-    /// more), dot segments raw and encoded, separators encoded or replaced, look-alike characters, NUL and
-    /// controls, trailing spaces, path parameters and case changes.
+    /// Up to two re-encodings of the canonical path's own characters (percent-encoding in any hex case, once
+    /// or more; look-alike dots and separators; path parameters; case), then usually one injection (dot
+    /// segments raw and encoded, a parent trick, NUL and controls, spaces, malformed encoding). Injections
+    /// come last so that a later encoding step never turns injected text into an ordinary new name: the
+    /// result must mean the canonical path, or be refused.
     /// </summary>
     public static string TransformPath(Random random, string path)
     {
         var result = path.Length == 0 ? "/" : path;
-        var steps = random.Next(1, 4);
-        for (var i = 0; i < steps; i++)
+        var encodings = random.Next(0, 3);
+        for (var i = 0; i < encodings && result.Trim('/').Length > 0; i++)
         {
-            result = PathTransforms[random.Next(PathTransforms.Length)](random, result);
+            result = Encodings[random.Next(Encodings.Length)](random, result);
+        }
+
+        if (result == path || random.Next(4) != 0)
+        {
+            result = Injections[random.Next(Injections.Length)](random, result);
         }
 
         return result;
@@ -113,7 +120,7 @@ internal static class AccessControlProperties
         return string.Join('/', parts);
     }
 
-    private static readonly Func<Random, string, string>[] PathTransforms =
+    private static readonly Func<Random, string, string>[] Encodings =
     [
         // Percent-encode one character, or every character of one segment, in random hex case.
         (r, p) => EncodeAt(r, p, r.Next(p.Length)),
@@ -122,25 +129,26 @@ internal static class AccessControlProperties
         // Double and triple encoding of one character.
         (r, p) => DoubleEncodeAt(r, p, r.Next(p.Length), r.Next(1, 3)),
 
-        // Dot segments, raw and encoded, plain or with a prefix that an allow rule may match.
-        (r, p) => InsertSegment(r, p, Pick(r, ".", "..", "%2e", "%2E%2e", ".%2e", "%2e.", "%252e%252e", "..;", "..;x", ".. ", "..%20", "...", "%c0%ae%c0%ae")),
-        (r, p) => Pick(r, "/public", "/a", "/pets", "/v1", "/x1") + Pick(r, "/..", "/%2e%2e", "/..%2F..", "/%2E%2E%2F", "/..;", "/..\\", "/..%5c", "/%ef%bc%8e%ef%bc%8e") + p,
-
-        // Separators encoded or replaced by look-alikes.
+        // Separators encoded or replaced by look-alikes; look-alike dots.
         (r, p) => ReplaceSlash(r, p, Pick(r, "%2F", "%2f", "%5C", "%5c", "\\", "%252F", "%ef%bc%8f", "\uff0f", "%e2%88%95", "//")),
-
-        // Look-alike dots, NUL, controls, spaces, non-ASCII raw.
         (r, p) => ReplaceChar(r, p, '.', Pick(r, "\uff0e", "%ef%bc%8e", "%e2%80%a4", "%2e")),
-        (r, p) => InsertAt(r, p, Pick(r, "%00", "\u0000", "%0d%0a", "\r\n", "%09", "\t", "%7f", "%1b", "%c2%85")),
-        (r, p) => p + Pick(r, " ", "%20", "%09", ".", "%2e", "/", ";", ";x", "%00", "\u3000", "%e3%80%80"),
-        (r, p) => InsertAt(r, p, Pick(r, " ", "\u00e4", "\uff41", "#", "?", "\"", "<", "`")),
-
-        // Malformed percent-encoding.
-        (r, p) => InsertAt(r, p, Pick(r, "%", "%2", "%zz", "%g1", "%%32%65")),
 
         // Path parameters and case.
         (r, p) => MapSegment(r, p, s => s + Pick(r, ";", ";x", ";jsessionid=1", ";.json")),
         (r, p) => FlipCase(r, p),
+    ];
+
+    private static readonly Func<Random, string, string>[] Injections =
+    [
+        // Dot segments, raw and encoded, plain or with a prefix that an allow rule may match.
+        (r, p) => InsertSegment(r, p, Pick(r, ".", "..", "%2e", "%2E%2e", ".%2e", "%2e.", "%252e%252e", "..;", "..;x", ".. ", "..%20", "...", "%c0%ae%c0%ae", "%20", "%20%20")),
+        (r, p) => Pick(r, "/public", "/a", "/pets", "/v1", "/x1") + Pick(r, "/..", "/%2e%2e", "/..%2F..", "/%2E%2E%2F", "/..;", "/..\\", "/..%5c", "/%ef%bc%8e%ef%bc%8e") + p,
+
+        // NUL, controls, spaces, non-ASCII and delimiters, raw or encoded; malformed percent-encoding.
+        (r, p) => InsertAt(r, p, Pick(r, "%00", "\u0000", "%0d%0a", "\r\n", "%09", "\t", "%7f", "%1b", "%c2%85", "%3B", "%3f", "%23", "%253B")),
+        (r, p) => p + Pick(r, " ", "%20", "%09", ".", "%2e", "/", ";", ";x", "%00", "\u3000", "%e3%80%80"),
+        (r, p) => InsertAt(r, p, Pick(r, " ", "\u00e4", "\uff41", "#", "?", "\"", "<", "`")),
+        (r, p) => InsertAt(r, p, Pick(r, "%", "%2", "%zz", "%g1", "%%32%65")),
     ];
 
     private static string Pick(Random random, params string[] options) => options[random.Next(options.Length)];

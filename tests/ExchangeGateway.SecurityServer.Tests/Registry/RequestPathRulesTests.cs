@@ -51,11 +51,14 @@ public sealed class RequestPathRulesTests
     [InlineData("/%ef%bc%bc", "normalises to it")]
     [InlineData("/%ef%b9%92%ef%b9%92", "encoded dot segment")]
     [InlineData("/%2525252e", "more than 3 times")]
+    [InlineData("/%20", "segment 1 is blank")]
+    [InlineData("/a/%20%20/b", "segment 2 is blank")]
+    [InlineData("/a/%e3%80%80", "segment 2 is blank")]
     [InlineData("/a%3Bb", "encoded ';', '?' or '#'")]
     [InlineData("/a%3fb", "encoded ';', '?' or '#'")]
     [InlineData("/a%23b", "encoded ';', '?' or '#'")]
     [InlineData("/a%253Bb", "encoded ';', '?' or '#'")]
-    [InlineData("/%20%25253Bx", "encoded ';', '?' or '#'")]
+    [InlineData("/%20%25253Bx", "segment 1 is blank")]
     public void Check_AmbiguousPaths_AreRefusedWithAReason(string path, string expected)
     {
         var problem = RequestPathRules.Check(path);
