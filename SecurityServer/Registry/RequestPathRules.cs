@@ -12,13 +12,12 @@ namespace ExchangeGateway.SecurityServer.Registry;
 /// Refused: a path not starting with <c>/</c>; any raw character outside RFC 3986 <c>pchar</c> and <c>/</c>
 /// (so controls, space, <c>\</c>, non-ASCII, <c>?</c>, <c>#</c>); an empty segment other than the last;
 /// malformed percent-encoding or encoded bytes that are not UTF-8; an encoded NUL, control character,
-/// <c>/</c> or <c>\</c>; an encoded <c>;</c>, <c>?</c> or <c>#</c> (delimiters to servers that decode first);
-/// a dot segment, raw or encoded in any case, also with path parameters
-/// (<c>..;x</c>, which Tomcat resolves) or trailing spaces or dots (which Windows trims); a segment of
-/// encoded spaces only; and characters
-/// that normalise to <c>.</c>, <c>/</c> or <c>\</c> (fullwidth forms, one- and two-dot leaders, division
-/// slash). Encoded text is decoded up to three times, so double and triple encodings of the above are
-/// refused too. Letters are never folded: <c>/Admin</c> is simply another path, and since rights only
+/// <c>/</c> or <c>\</c>; an encoded <c>;</c>, <c>?</c> or <c>#</c> (delimiters to servers that decode
+/// first); a dot segment, raw or encoded in any case, also with path parameters (<c>..;x</c>, which Tomcat
+/// resolves) or trailing spaces or dots (which Windows trims); a segment of encoded spaces only; and
+/// characters that normalise to <c>.</c>, <c>/</c> or <c>\</c> (fullwidth forms, one- and two-dot leaders,
+/// division slash). Encoded text is decoded up to three times, so double and triple encodings of the above
+/// are refused too. Letters are never folded: <c>/Admin</c> is simply another path, and since rights only
 /// grant, a path that does not match a grant is denied.
 /// </remarks>
 public static class RequestPathRules
