@@ -17,7 +17,7 @@ namespace ExchangeGateway.SecurityServer.Tests.Exchange;
 /// with auto-approval, two security servers that enrol through the dev CA and register themselves
 /// through signed management requests, and a fake provider. ss1 hosts the consumer, ss2 the provider.
 /// </summary>
-public sealed class Federation : IAsyncLifetime
+public class Federation : IAsyncLifetime
 {
     public const string Consumer = "DEV/GOV/70000001/consumer";
     public const string OtherConsumer = "DEV/GOV/70000001/unlisted";
@@ -27,7 +27,7 @@ public sealed class Federation : IAsyncLifetime
     public const string Ss1 = "DEV/GOV/70000001/ss1";
     public const string Ss2 = "DEV/ORG/70000002/ss2";
 
-    private readonly List<WebApplication> _servers = [];
+    private readonly List<IAsyncDisposable> _servers = [];
 
     public TempDirectory Directory { get; } = new();
 
@@ -53,9 +53,9 @@ public sealed class Federation : IAsyncLifetime
 
     public SecurityServerPorts Ports2 { get; } = SecurityServerPorts.Allocate();
 
-    public WebApplication Server1 { get; private set; } = null!;
+    public IAsyncDisposable Server1 { get; private set; } = null!;
 
-    public WebApplication Server2 { get; private set; } = null!;
+    public IAsyncDisposable Server2 { get; private set; } = null!;
 
     /// <summary>An HttpClient for ss1's client proxy (the consumer IS).</summary>
     public HttpClient ClientProxy { get; private set; } = null!;
@@ -143,7 +143,6 @@ public sealed class Federation : IAsyncLifetime
         ClientProxy?.Dispose();
         foreach (var server in _servers)
         {
-            await server.StopAsync();
             await server.DisposeAsync();
         }
 
@@ -165,7 +164,7 @@ public sealed class Federation : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private async Task<WebApplication> StartServerAsync(string name, string serverId, SecurityServerPorts ports, TimeProvider clock, string serverConf)
+    private async Task<IAsyncDisposable> StartServerAsync(string name, string serverId, SecurityServerPorts ports, TimeProvider clock, string serverConf)
     {
         var data = Directory.File(name);
         using (var http = Trust.CreateClient())
@@ -176,23 +175,43 @@ public sealed class Federation : IAsyncLifetime
         }
 
         await File.WriteAllTextAsync(Path.Combine(data, "serverconf.json"), serverConf);
-        var app = SecurityServerHost.Build(
-            [
-                $"--SecurityServer:AnchorPath={AnchorPath}",
-                $"--SecurityServer:DataDirectory={data}",
-                $"--SecurityServer:AdminUrl=http://127.0.0.1:{ports.Admin}",
-                $"--SecurityServer:ClientProxyUrl=http://127.0.0.1:{ports.ClientProxy}",
-                $"--SecurityServer:ClientProxyTlsUrl=https://127.0.0.1:{ports.ClientProxyTls}",
-                $"--SecurityServer:ServerProxyUrl=https://127.0.0.1:{ports.ServerProxy}",
-                $"--SecurityServer:PublicAddress=127.0.0.1:{ports.ServerProxy}",
-                "--SecurityServer:AutoRegister=true",
-                "--SecurityServer:MaxBodyBytes=1048576",
-                "--Logging:LogLevel:Default=Warning",
-            ],
-            b => b.Services.AddSingleton(clock));
+        var server = await LaunchAsync(name, ServerArguments(data, ports), clock);
+        _servers.Add(server);
+        return server;
+    }
+
+    /// <summary>The settings a security server of this federation runs with.</summary>
+    public string[] ServerArguments(string data, SecurityServerPorts ports) =>
+    [
+        $"--SecurityServer:AnchorPath={AnchorPath}",
+        $"--SecurityServer:DataDirectory={data}",
+        $"--SecurityServer:AdminUrl=http://127.0.0.1:{ports.Admin}",
+        $"--SecurityServer:ClientProxyUrl=http://127.0.0.1:{ports.ClientProxy}",
+        $"--SecurityServer:ClientProxyTlsUrl=https://127.0.0.1:{ports.ClientProxyTls}",
+        $"--SecurityServer:ServerProxyUrl=https://127.0.0.1:{ports.ServerProxy}",
+        $"--SecurityServer:PublicAddress=127.0.0.1:{ports.ServerProxy}",
+        "--SecurityServer:AutoRegister=true",
+        "--SecurityServer:MaxBodyBytes=1048576",
+        "--Logging:LogLevel:Default=Warning",
+    ];
+
+    /// <summary>Starts one security server; in-process here, a separate process in the system tests.</summary>
+    protected virtual async Task<IAsyncDisposable> LaunchAsync(string name, string[] arguments, TimeProvider clock)
+    {
+        var app = SecurityServerHost.Build(arguments, b => b.Services.AddSingleton(clock));
         await app.StartAsync();
-        _servers.Add(app);
-        return app;
+        return new InProcessServer(app);
+    }
+
+    public static Task WaitReadyAsync(SecurityServerPorts ports) => WaitReadyCoreAsync(ports);
+
+    private sealed class InProcessServer(WebApplication app) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 
     private async Task BootstrapRegistryAsync()
@@ -225,17 +244,25 @@ public sealed class Federation : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task WaitReadyAsync(SecurityServerPorts ports)
+    private static async Task WaitReadyCoreAsync(SecurityServerPorts ports)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Admin}/"), Timeout = TimeSpan.FromSeconds(5) };
         string last = "";
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 600; i++)
         {
-            using var response = await http.GetAsync("health/ready");
-            last = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == HttpStatusCode.OK)
+            try
             {
-                return;
+                using var response = await http.GetAsync("health/ready");
+                last = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                // A server process that is still starting refuses connections.
+                last = ex.Message;
             }
 
             await Task.Delay(100);
