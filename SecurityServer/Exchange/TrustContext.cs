@@ -25,6 +25,10 @@ public sealed class TrustContext
     private readonly Dictionary<string, OcspVerificationOptions> _ocspOptionsByCa;
     private readonly ConcurrentDictionary<(string Ocsp, string Certificate), DateTimeOffset> _goodOcsp = new();
 
+    // A TLS peer's certificate object lives as long as its connection: remember its verdict per purpose so
+    // each message on a pooled connection costs a lookup, not a key extraction and a chain walk.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate2, ValidatedCertificate> _validatedPeers = [];
+
     /// <summary>Builds the context for <paramref name="configuration"/>.</summary>
     public TrustContext(GlobalConfiguration configuration)
     {
@@ -79,9 +83,24 @@ public sealed class TrustContext
             return VerificationResult<X509Certificate2[]>.Fail(TrustFailure.UntrustedCertificate, "no certification authority is approved in the global configuration");
         }
 
+        if (_validatedPeers.TryGetValue(certificate, out var known) && known.Purpose == purpose && at >= known.From && at <= known.Until)
+        {
+            return VerificationResult<X509Certificate2[]>.Ok(known.Chain);
+        }
+
         var key = CryptoPolicy.CheckPublicKey(certificate, "peer certificate");
-        return key.IsValid ? Validator.Validate(certificate, purpose, at, extra) : VerificationResult<X509Certificate2[]>.From(key);
+        var result = key.IsValid ? Validator.Validate(certificate, purpose, at, extra) : VerificationResult<X509Certificate2[]>.From(key);
+        if (result.IsValid)
+        {
+            var from = result.Value!.Max(c => new DateTimeOffset(c.NotBefore.ToUniversalTime(), TimeSpan.Zero)) - Validator.ClockSkew;
+            var until = result.Value!.Min(c => new DateTimeOffset(c.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+            _validatedPeers.AddOrUpdate(certificate, new ValidatedCertificate(purpose, result.Value!, from, until));
+        }
+
+        return result;
     }
+
+    private sealed record ValidatedCertificate(CertificatePurpose Purpose, X509Certificate2[] Chain, DateTimeOffset From, DateTimeOffset Until);
 
     /// <summary>
     /// Verifies a stapled OCSP response for <paramref name="chain"/>[0] (issued by <paramref name="chain"/>[1],
