@@ -49,7 +49,16 @@ internal static class QuickstartApp
     {
         var app = EchoProvider.Build(command.EchoUrl);
         await using var disposeApp = app.ConfigureAwait(false);
-        await app.StartAsync(stop).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(stop).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            output.WriteLine($"echo provider: cannot listen on {command.EchoUrl}: {ex.Message}");
+            return 1;
+        }
+
         output.WriteLine($"echo provider listening on {app.Urls.First()}");
         output.Flush();
         try

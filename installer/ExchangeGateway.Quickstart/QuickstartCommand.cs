@@ -53,6 +53,7 @@ internal sealed record QuickstartCommand(QuickstartMode Mode, bool Headless, str
         if (mode == QuickstartMode.Smoke && headless)
         {
             error.WriteLine("quickstart: --smoke and --headless do not go together");
+            error.WriteLine(Usage);
             return null;
         }
 
