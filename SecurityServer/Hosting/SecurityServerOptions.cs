@@ -12,7 +12,7 @@ public sealed class SecurityServerOptions
     [Required]
     public string AnchorPath { get; set; } = string.Empty;
 
-    /// <summary>Where the server keeps its state (the last good global configuration, later keys and logs).</summary>
+    /// <summary>Where the server keeps its state: keys, serverconf.json, the message log, the last good global configuration.</summary>
     [Required]
     public string DataDirectory { get; set; } = ".xgw/security-server";
 
@@ -20,4 +20,40 @@ public sealed class SecurityServerOptions
     [Required]
     [Url]
     public string AdminUrl { get; set; } = "http://127.0.0.1:4000";
+
+    /// <summary>The client proxy for local information systems, plain HTTP.</summary>
+    [Required]
+    public string ClientProxyUrl { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary>The client proxy over HTTPS (IS client certificates); empty to disable.</summary>
+    public string ClientProxyTlsUrl { get; set; } = "https://127.0.0.1:8443";
+
+    /// <summary>The server proxy: mutual TLS between security servers.</summary>
+    [Required]
+    public string ServerProxyUrl { get; set; } = "https://127.0.0.1:5500";
+
+    /// <summary>The address registered with the Central Server; peers connect to <c>https://{PublicAddress}</c>.</summary>
+    public string PublicAddress { get; set; } = "127.0.0.1:5500";
+
+    /// <summary>Send the registration requests this server's configuration implies, and repeat until the global configuration shows them.</summary>
+    public bool AutoRegister { get; set; }
+
+    /// <summary>The largest message body, both directions and both framings.</summary>
+    [Range(1, 1L << 30)]
+    public long MaxBodyBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>How long a message id stays reserved for its client (replay window).</summary>
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Connect timeout towards other security servers (TLS handshake included).</summary>
+    public TimeSpan PeerConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a whole exchange with another security server may take.</summary>
+    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How often the message log publishes a checkpoint when it grew.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>SQLite synchronous mode of the message log: <c>Full</c> (fsync per group commit) or <c>Normal</c> (survives process crashes, not power loss).</summary>
+    public string MessageLogSynchronous { get; set; } = "Full";
 }

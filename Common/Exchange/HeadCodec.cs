@@ -1,0 +1,409 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ExchangeGateway.Common.Identifiers;
+using ExchangeGateway.Common.Results;
+
+namespace ExchangeGateway.Common.Exchange;
+
+/// <summary>
+/// The one writer and the one reader of signed heads. A head is UTF-8 JSON with a fixed property order,
+/// optional properties left out, no whitespace, and non-ASCII escaped the same way every time; the
+/// reader accepts only bytes the writer would produce (it re-encodes and compares), so a signature covers
+/// exactly one meaning and a peer cannot smuggle duplicate or unknown properties past it.
+/// </summary>
+/// <remarks>
+/// Request: <c>{"v":1,"type":"rest-request","method","service","target","client","id","requestId"[,"userId"][,"issue"]
+/// [,"representedParty"][,"securityServer"],"headers":[[name,value],…],"bodyLength","bodyDigest"}</c>.
+/// Response: <c>{"v":1,"type":"rest-response","status","service","client","id","requestId","requestHash","headers",
+/// "bodyLength","bodyDigest"}</c>. <c>bodyDigest</c> is base64 SHA-512.
+/// </remarks>
+public static class HeadCodec
+{
+    /// <summary>Heads longer than this are refused.</summary>
+    public const int MaxHeadBytes = 64 * 1024;
+
+    /// <summary>The longest message id accepted (X-Road ids are UUIDs; clients may choose their own).</summary>
+    public const int MaxMessageIdLength = 255;
+
+    private const string RequestType = "rest-request";
+    private const string ResponseType = "rest-response";
+    private const string InvalidHead = "invalid_head";
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.Default, SkipValidation = false };
+
+    /// <summary>The canonical bytes of <paramref name="head"/>.</summary>
+    public static byte[] Encode(RestRequestHead head)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("v", 1);
+            w.WriteString("type", RequestType);
+            w.WriteString("method", head.Method);
+            w.WriteString("service", head.Service.ToString());
+            w.WriteString("target", head.Target);
+            w.WriteString("client", head.Client.ToString());
+            w.WriteString("id", head.MessageId);
+            w.WriteString("requestId", head.RequestId.ToString("D"));
+            WriteOptional(w, "userId", head.UserId);
+            WriteOptional(w, "issue", head.Issue);
+            WriteOptional(w, "representedParty", head.RepresentedParty);
+            WriteOptional(w, "securityServer", head.SecurityServer?.ToString());
+            WriteHeaders(w, head.Headers);
+            w.WriteNumber("bodyLength", head.BodyLength);
+            w.WriteBase64String("bodyDigest", head.BodyDigest.Span);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The canonical bytes of <paramref name="head"/>.</summary>
+    public static byte[] Encode(RestResponseHead head)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("v", 1);
+            w.WriteString("type", ResponseType);
+            w.WriteNumber("status", head.Status);
+            w.WriteString("service", head.Service.ToString());
+            w.WriteString("client", head.Client.ToString());
+            w.WriteString("id", head.MessageId);
+            w.WriteString("requestId", head.RequestId.ToString("D"));
+            w.WriteString("requestHash", head.RequestHash);
+            WriteHeaders(w, head.Headers);
+            w.WriteNumber("bodyLength", head.BodyLength);
+            w.WriteBase64String("bodyDigest", head.BodyDigest.Span);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads a request head; anything but the canonical form fails.</summary>
+    public static ParseResult<RestRequestHead> DecodeRequest(ReadOnlySpan<byte> bytes)
+    {
+        var fields = ReadFields(bytes, RequestType);
+        if (!fields.Success)
+        {
+            return ParseResult<RestRequestHead>.Fail(fields.ErrorCode!, fields.Message!);
+        }
+
+        var f = fields.Value!;
+        var service = ServiceId.TryParse(f.Str("service"));
+        var client = ClientId.TryParse(f.Str("client"));
+        SecurityServerId? pinned = null;
+        if (f.Strings.TryGetValue("securityServer", out var pinnedText))
+        {
+            var parsed = SecurityServerId.TryParse(pinnedText);
+            if (!parsed.Success)
+            {
+                return Fail<RestRequestHead>($"securityServer: {parsed.Message}");
+            }
+
+            pinned = parsed.Value;
+        }
+
+        if (!service.Success || !client.Success)
+        {
+            return Fail<RestRequestHead>($"service or client: {service.Message ?? client.Message}");
+        }
+
+        if (!Guid.TryParseExact(f.Str("requestId"), "D", out var requestId))
+        {
+            return Fail<RestRequestHead>("requestId is not a UUID.");
+        }
+
+        var head = new RestRequestHead
+        {
+            Method = f.Str("method"),
+            Service = service.Value!,
+            Target = f.Str("target"),
+            Client = client.Value!,
+            MessageId = f.Str("id"),
+            RequestId = requestId,
+            UserId = f.Strings.GetValueOrDefault("userId"),
+            Issue = f.Strings.GetValueOrDefault("issue"),
+            RepresentedParty = f.Strings.GetValueOrDefault("representedParty"),
+            SecurityServer = pinned,
+            Headers = f.Headers,
+            BodyLength = f.BodyLength,
+            BodyDigest = f.BodyDigest,
+        };
+        return Canonical(bytes, Encode(head), head);
+    }
+
+    /// <summary>Reads a response head; anything but the canonical form fails.</summary>
+    public static ParseResult<RestResponseHead> DecodeResponse(ReadOnlySpan<byte> bytes)
+    {
+        var fields = ReadFields(bytes, ResponseType);
+        if (!fields.Success)
+        {
+            return ParseResult<RestResponseHead>.Fail(fields.ErrorCode!, fields.Message!);
+        }
+
+        var f = fields.Value!;
+        var service = ServiceId.TryParse(f.Str("service"));
+        var client = ClientId.TryParse(f.Str("client"));
+        if (!service.Success || !client.Success)
+        {
+            return Fail<RestResponseHead>($"service or client: {service.Message ?? client.Message}");
+        }
+
+        if (!Guid.TryParseExact(f.Str("requestId"), "D", out var requestId))
+        {
+            return Fail<RestResponseHead>("requestId is not a UUID.");
+        }
+
+        if (f.Status is < 100 or > 999)
+        {
+            return Fail<RestResponseHead>("status is not an HTTP status code.");
+        }
+
+        var head = new RestResponseHead
+        {
+            Status = f.Status,
+            Service = service.Value!,
+            Client = client.Value!,
+            MessageId = f.Str("id"),
+            RequestId = requestId,
+            RequestHash = f.Str("requestHash"),
+            Headers = f.Headers,
+            BodyLength = f.BodyLength,
+            BodyDigest = f.BodyDigest,
+        };
+        return Canonical(bytes, Encode(head), head);
+    }
+
+    private static ParseResult<T> Canonical<T>(ReadOnlySpan<byte> received, byte[] reencoded, T head)
+        where T : notnull =>
+        received.SequenceEqual(reencoded)
+            ? ParseResult<T>.Ok(head)
+            : Fail<T>("the head is not in canonical form (order, duplicates, spacing or escaping differ).");
+
+    private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void WriteHeaders(Utf8JsonWriter w, IReadOnlyList<MessageHeader> headers)
+    {
+        w.WriteStartArray("headers");
+        foreach (var h in headers)
+        {
+            w.WriteStartArray();
+            w.WriteStringValue(h.Name);
+            w.WriteStringValue(h.Value);
+            w.WriteEndArray();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static ParseResult<HeadFields> ReadFields(ReadOnlySpan<byte> bytes, string expectedType)
+    {
+        if (bytes.Length == 0 || bytes.Length > MaxHeadBytes)
+        {
+            return Fail<HeadFields>($"the head is empty or longer than {MaxHeadBytes} bytes.");
+        }
+
+        var fields = new HeadFields();
+        try
+        {
+            var r = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 4 });
+            Expect(ref r, JsonTokenType.StartObject);
+            while (Next(ref r) == JsonTokenType.PropertyName)
+            {
+                var name = r.GetString()!;
+                Next(ref r);
+                switch (name)
+                {
+                    case "v":
+                        if (r.TokenType != JsonTokenType.Number || !r.TryGetInt32(out var v) || v != 1)
+                        {
+                            return Fail<HeadFields>("unsupported head version.");
+                        }
+
+                        break;
+                    case "status":
+                        if (r.TokenType != JsonTokenType.Number || !r.TryGetInt32(out var status))
+                        {
+                            return Fail<HeadFields>("status is not an integer.");
+                        }
+
+                        fields.Status = status;
+                        break;
+                    case "bodyLength":
+                        if (r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out var length) || length < 0)
+                        {
+                            return Fail<HeadFields>("bodyLength is not a non-negative integer.");
+                        }
+
+                        fields.BodyLength = length;
+                        break;
+                    case "bodyDigest":
+                        if (r.TokenType != JsonTokenType.String || !r.TryGetBytesFromBase64(out var digest) || digest.Length != 64)
+                        {
+                            return Fail<HeadFields>("bodyDigest is not a base64 SHA-512 digest.");
+                        }
+
+                        fields.BodyDigest = digest;
+                        break;
+                    case "headers":
+                        var headers = ReadHeaders(ref r);
+                        if (headers is null)
+                        {
+                            return Fail<HeadFields>($"headers must be at most {HeaderPolicy.MaxHeaders} [name, value] pairs of safe text.");
+                        }
+
+                        fields.Headers = headers;
+                        break;
+                    default:
+                        if (r.TokenType != JsonTokenType.String)
+                        {
+                            return Fail<HeadFields>($"'{name}' is not a string.");
+                        }
+
+                        if (!fields.Strings.TryAdd(name, r.GetString()!))
+                        {
+                            return Fail<HeadFields>($"'{name}' appears twice.");
+                        }
+
+                        break;
+                }
+            }
+
+            if (r.TokenType != JsonTokenType.EndObject || r.Read())
+            {
+                return Fail<HeadFields>("trailing data after the head.");
+            }
+        }
+        catch (JsonException ex)
+        {
+            return Fail<HeadFields>($"the head is not JSON: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Fail<HeadFields>($"the head has a value of the wrong type: {ex.Message}");
+        }
+
+        if (!string.Equals(fields.Strings.GetValueOrDefault("type"), expectedType, StringComparison.Ordinal))
+        {
+            return Fail<HeadFields>($"the head type is not '{expectedType}'.");
+        }
+
+        foreach (var required in new[] { "service", "client", "id", "requestId" })
+        {
+            if (!fields.Strings.ContainsKey(required))
+            {
+                return Fail<HeadFields>($"'{required}' is missing.");
+            }
+        }
+
+        var id = fields.Strings["id"];
+        if (id.Length == 0 || id.Length > MaxMessageIdLength || !HeaderPolicy.IsSafeValue(id))
+        {
+            return Fail<HeadFields>($"the message id must be 1 to {MaxMessageIdLength} characters without control characters.");
+        }
+
+        if (expectedType == RequestType)
+        {
+            if (!fields.Strings.TryGetValue("method", out var method) || !HeaderPolicy.IsToken(method))
+            {
+                return Fail<HeadFields>("method is missing or not an HTTP token.");
+            }
+
+            if (!fields.Strings.TryGetValue("target", out var target) || (target.Length > 0 && target[0] is not ('/' or '?')) || !IsSafeTarget(target))
+            {
+                return Fail<HeadFields>("target must be empty or start with '/' or '?', in printable ASCII.");
+            }
+        }
+
+        return fields.BodyDigest.Length == 64 ? ParseResult<HeadFields>.Ok(fields) : Fail<HeadFields>("bodyDigest is missing.");
+    }
+
+    private static bool IsSafeTarget(string target)
+    {
+        foreach (var c in target)
+        {
+            if (c <= 0x20 || c >= 0x7F)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static List<MessageHeader>? ReadHeaders(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.StartArray)
+        {
+            return null;
+        }
+
+        var list = new List<MessageHeader>();
+        while (Next(ref r) == JsonTokenType.StartArray)
+        {
+            if (Next(ref r) != JsonTokenType.String)
+            {
+                return null;
+            }
+
+            var name = r.GetString()!;
+            if (Next(ref r) != JsonTokenType.String)
+            {
+                return null;
+            }
+
+            var value = r.GetString()!;
+            if (Next(ref r) != JsonTokenType.EndArray || list.Count == HeaderPolicy.MaxHeaders
+                || !HeaderPolicy.IsToken(name) || !string.Equals(name, name.ToLowerInvariant(), StringComparison.Ordinal) || !HeaderPolicy.IsSafeValue(value))
+            {
+                return null;
+            }
+
+            list.Add(new MessageHeader(name, value));
+        }
+
+        return r.TokenType == JsonTokenType.EndArray ? list : null;
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader r) => r.Read() ? r.TokenType : throw new JsonException("unexpected end of the head");
+
+    private static void Expect(ref Utf8JsonReader r, JsonTokenType type)
+    {
+        if (Next(ref r) != type)
+        {
+            throw new JsonException(string.Create(CultureInfo.InvariantCulture, $"expected {type}"));
+        }
+    }
+
+    private static ParseResult<T> Fail<T>(string message)
+        where T : notnull => ParseResult<T>.Fail(InvalidHead, message);
+
+    private sealed class HeadFields
+    {
+        public Dictionary<string, string> Strings { get; } = new(StringComparer.Ordinal);
+
+        public List<MessageHeader> Headers { get; set; } = [];
+
+        public long BodyLength { get; set; } = -1;
+
+        public byte[] BodyDigest { get; set; } = [];
+
+        public int Status { get; set; }
+
+        public string Str(string name) => Strings.GetValueOrDefault(name) ?? string.Empty;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+
+namespace ExchangeGateway.SecurityServer.Admin;
+
+/// <summary>
+/// The key format, as on the Central Server: <c>{id}.{secret}</c>, where id is 16 lowercase hex digits
+/// (public: it finds the record and names the key in logs) and secret is 32 random bytes, base64url without
+/// padding. Only SHA-256 of the secret bytes is stored; 256 random bits need no slow hash.
+/// </summary>
+internal static class AdminApiKeySecret
+{
+    private const int SecretBytes = 32;
+    private const int IdBytes = 8;
+    private const int IdChars = IdBytes * 2;
+    private const int SecretChars = 43;
+
+    /// <summary>A new key: id, full key text and the hash to store.</summary>
+    internal static (string Id, string Key, byte[] Hash) Generate()
+    {
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdBytes));
+        var secret = RandomNumberGenerator.GetBytes(SecretBytes);
+        try
+        {
+            return (id, id + "." + Base64Url.EncodeToString(secret), SHA256.HashData(secret));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    /// <summary>Splits presented key text into id and secret hash; false when it is not of this format.</summary>
+    internal static bool TryParse(string? key, out string id, out byte[] hash)
+    {
+        id = string.Empty;
+        hash = [];
+        if (key is null || key.Length != IdChars + 1 + SecretChars || key[IdChars] != '.')
+        {
+            return false;
+        }
+
+        var idPart = key.AsSpan(0, IdChars);
+        foreach (var c in idPart)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return false;
+            }
+        }
+
+        Span<byte> secret = stackalloc byte[SecretBytes + 2];
+        try
+        {
+            if (Base64Url.DecodeFromChars(key.AsSpan(IdChars + 1), secret, out var consumed, out var written) != System.Buffers.OperationStatus.Done
+                || consumed != SecretChars
+                || written != SecretBytes)
+            {
+                return false;
+            }
+
+            id = idPart.ToString();
+            hash = SHA256.HashData(secret[..SecretBytes]);
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace ExchangeGateway.SecurityServer.Admin;
+
+/// <summary>
+/// Every expected failure of the security server's admin API. Each maps to one stable code and one HTTP
+/// status in <see cref="AdminErrors"/>; the codes match the Central Server's where the meaning is the same.
+/// </summary>
+public enum AdminFailureKind
+{
+    /// <summary>The addressed client, service or key does not exist (<c>registry.not_found</c>, 404).</summary>
+    NotFound,
+
+    /// <summary>The client still offers services and cannot be deleted (<c>registry.in_use</c>, 409).</summary>
+    InUse,
+
+    /// <summary>There is no <c>serverconf.json</c> yet (<c>registry.not_initialised</c>, 409).</summary>
+    NotInitialised,
+
+    /// <summary>The body or a field breaks its rules (<c>request.invalid</c>, 400).</summary>
+    InvalidRequest,
+
+    /// <summary>An identifier in the path breaks the identifier rules (<c>client.invalid_identifier</c>, 400).</summary>
+    InvalidIdentifier,
+
+    /// <summary>The body is larger than allowed (<c>request.too_large</c>, 413).</summary>
+    TooLarge,
+
+    /// <summary>The body is not JSON (<c>request.unsupported_media_type</c>, 415).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>No valid API key was presented (<c>auth.unauthenticated</c>, 401).</summary>
+    Unauthenticated,
+
+    /// <summary>The key's roles do not allow the operation (<c>auth.forbidden</c>, 403).</summary>
+    Forbidden,
+
+    /// <summary>Key management was attempted from a non-loopback address (<c>auth.loopback_only</c>, 403).</summary>
+    LoopbackOnly,
+
+    /// <summary>The configuration file could not be written; nothing changed (<c>registry.write_failed</c>, 500).</summary>
+    WriteFailed,
+}

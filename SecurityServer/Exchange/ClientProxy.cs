@@ -1,0 +1,577 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ExchangeGateway.Common.Crypto.Batch;
+using ExchangeGateway.Common.Crypto.X509;
+using ExchangeGateway.Common.Errors;
+using ExchangeGateway.Common.Exchange;
+using ExchangeGateway.Common.Identifiers;
+using ExchangeGateway.Config.Model;
+using ExchangeGateway.MessageLog.Records;
+using ExchangeGateway.SecurityServer.Operations;
+using ExchangeGateway.SecurityServer.Registry;
+using ExchangeGateway.Signer.Signing;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using ExchangeGateway.SecurityServer.Hosting;
+
+namespace ExchangeGateway.SecurityServer.Exchange;
+
+/// <summary>
+/// The client proxy (ARCHITECTURE.md §2, steps 1–3 and 5): takes an X-Road REST r1 call from a local
+/// IS, checks it, signs and logs the request, sends it to the provider's security server, verifies and
+/// logs the answer, and returns it with the X-Road response headers. Each stage either passes or ends
+/// the exchange with one error; nothing unsigned or unlogged leaves.
+/// </summary>
+public sealed class ClientProxy
+{
+    /// <summary>The metric and log name of this side.</summary>
+    public const string Side = ExchangeMetrics.SideClient;
+
+    private const string R1Prefix = "/r1/";
+    private readonly LocalConfigurationStore _local;
+    private readonly TrustContextProvider _trust;
+    private readonly BatchingSigner _signer;
+    private readonly OwnIdentity _identity;
+    private readonly ExchangeRecorder _recorder;
+    private readonly PeerClient _peers;
+    private readonly PeerAuthenticator _authenticator;
+    private readonly ExchangeResponder _responder;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ClientProxy> _logger;
+    private readonly long _maxBodyBytes;
+
+    /// <summary>Creates the proxy.</summary>
+    public ClientProxy(
+        LocalConfigurationStore local,
+        TrustContextProvider trust,
+        BatchingSigner signer,
+        OwnIdentity identity,
+        ExchangeRecorder recorder,
+        PeerClient peers,
+        PeerAuthenticator authenticator,
+        ExchangeResponder responder,
+        IOptions<SecurityServerOptions> options,
+        TimeProvider time,
+        ILogger<ClientProxy> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _local = local;
+        _trust = trust;
+        _signer = signer;
+        _identity = identity;
+        _recorder = recorder;
+        _peers = peers;
+        _authenticator = authenticator;
+        _responder = responder;
+        _time = time;
+        _logger = logger;
+        _maxBodyBytes = options.Value.MaxBodyBytes;
+    }
+
+    /// <summary>Handles one request from a local IS.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var failure = await ExchangeAsync(context).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                await _responder.FailAsync(context, Side, failure).ConfigureAwait(false);
+            }
+            else if (!context.Response.Headers.ContainsKey(ErrorRenderer.XRoadErrorHeaderName))
+            {
+                _responder.Succeeded(Side);
+            }
+        }
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            ExchangeLog.CallerGone(_logger, Side);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await _responder.FailAsync(context, Side, ExchangeFailure.Client(ErrorCatalog.InvalidRequest, ex.Message)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The exchange's last line of defence: a bug answers internal_error instead of tearing the connection.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await _responder.UnexpectedAsync(context, Side, ex, ErrorCode.ClientProxy(ErrorCatalog.InternalError)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _responder.Stage("client_total", started);
+        }
+    }
+
+    private async Task<ExchangeFailure?> ExchangeAsync(HttpContext context)
+    {
+        var stage = Stopwatch.GetTimestamp();
+        var request = ParseRequest(context);
+        if (request.Failure is not null)
+        {
+            return request.Failure;
+        }
+
+        var (service, target, client, local) = (request.Service!, request.Target!, request.Client!, request.Local!);
+        if (!_trust.TryGet(out var trust))
+        {
+            return ExchangeFailure.ClientProxy(ErrorCatalog.OutdatedGlobalConf, "The global configuration is missing or expired; exchanges stop until a valid one is downloaded.");
+        }
+
+        var conf = trust.Configuration;
+        if (!conf.FindServersHosting(client).Any(s => s.Id == local.ServerId))
+        {
+            return ExchangeFailure.ClientProxy(ErrorCatalog.InvalidClientIdentifier, $"The client {client} is not registered for this security server in the global configuration.");
+        }
+
+        var candidates = FindProviderServers(conf, service, request.Pinned, out var routeFailure);
+        if (routeFailure is not null)
+        {
+            return routeFailure;
+        }
+
+        if (!_recorder.IsWithinTimeStampingPeriod)
+        {
+            return ExchangeFailure.ClientProxy(ErrorCatalog.TimestamperFailed, "Time-stamping has failed for longer than the acceptable period; no new messages are accepted until it recovers.");
+        }
+
+        if (context.Request.ContentLength is { } declared && declared > _maxBodyBytes)
+        {
+            return TooLarge();
+        }
+
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = null; // Enforced below with X-Road's error shape.
+        }
+
+        using var body = await BodyBuffer.ReadAsync(context.Request.Body, _maxBodyBytes, context.Request.ContentLength, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return context.Request.ContentLength is null ? TooLarge() : ExchangeFailure.Client(ErrorCatalog.InvalidRequest, "The body is shorter or longer than its Content-Length.");
+        }
+
+        var head = new RestRequestHead
+        {
+            Method = context.Request.Method,
+            Service = service,
+            Target = target,
+            Client = client,
+            MessageId = request.MessageId!,
+            RequestId = Guid.NewGuid(),
+            UserId = request.UserId,
+            Issue = request.Issue,
+            RepresentedParty = request.RepresentedParty,
+            SecurityServer = request.Pinned,
+            Headers = request.Headers!,
+            BodyLength = body.Length,
+            BodyDigest = body.Digest,
+        };
+        var headBytes = HeadCodec.Encode(head);
+        _responder.Stage("client_parse", stage);
+
+        stage = Stopwatch.GetTimestamp();
+        var signed = await _signer.SignAsync(client.Member, RequestHash.SigningDigest(headBytes), context.RequestAborted).ConfigureAwait(false);
+        if (!signed.IsSuccess)
+        {
+            return ExchangeFailure.ClientProxy(ErrorCatalog.CannotCreateSignature, $"The request cannot be signed for {client.Member}: {signed.Message}");
+        }
+
+        var signature = BatchSignatureEncoding.Encode(signed.Signature!);
+        _responder.Stage("sign", stage);
+
+        stage = Stopwatch.GetTimestamp();
+        var requestRecord = new MessageRecord
+        {
+            Side = RecordSide.Client,
+            Kind = RecordKind.Request,
+            MessageId = head.MessageId,
+            RequestId = head.RequestId,
+            ClientId = client.ToString(),
+            ServiceId = service.ToString(),
+            At = _time.GetUtcNow(),
+            UserId = head.UserId,
+            Head = headBytes,
+            Signature = signature,
+            Ocsp = signed.OcspResponse,
+            BodyDigest = body.Digest,
+            BodyLength = body.Length,
+            Body = body.Memory,
+        };
+        if (await _recorder.AppendAsync(requestRecord, ErrorFamily.ServerClientProxy, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+        {
+            return notLogged;
+        }
+
+        _responder.Stage("log_request", stage);
+        var outcome = await SendAndVerifyAsync(context, trust, candidates, head, headBytes, signature, signed.OcspResponse, body).ConfigureAwait(false);
+        if (outcome is not null)
+        {
+            await RecordErrorOutcomeAsync(head, outcome.Code.Value, ErrorHttpStatus.ForRest(outcome.Code)).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    private async Task<ExchangeFailure?> SendAndVerifyAsync(
+        HttpContext context, TrustContext trust, IReadOnlyList<SecurityServerInfo> candidates, RestRequestHead head, byte[] headBytes, byte[] signature, ReadOnlyMemory<byte> signingOcsp, BodyBuffer body)
+    {
+        var stage = Stopwatch.GetTimestamp();
+        var prefix = EnvelopeFrame.WritePrefix(new EnvelopePrefix(headBytes, signature, signingOcsp.ToArray(), _identity.AuthenticationOcsp().ToArray()));
+        PeerResponse? response = null;
+        SecurityServerInfo? provider = null;
+        ExchangeFailure? failure = null;
+        foreach (var candidate in candidates)
+        {
+            var sent = await _peers.SendAsync(candidate, prefix, body.Memory, context.RequestAborted).ConfigureAwait(false);
+            (response, failure, provider) = (sent.Response, sent.Failure, candidate);
+            if (!sent.ConnectFailed)
+            {
+                break;
+            }
+        }
+
+        _responder.Stage("send", stage);
+        if (response is null)
+        {
+            return failure ?? ExchangeFailure.ClientProxy(ErrorCatalog.NetworkError, "No provider security server could be reached.");
+        }
+
+        using (response)
+        {
+            if (response.Prefix is null)
+            {
+                if (response.ErrorCode is not null && response.ErrorBody is not null)
+                {
+                    // The provider's security server refused: its X-Road error goes to the IS as it is.
+                    await PassErrorAsync(context, response).ConfigureAwait(false);
+                    await RecordErrorOutcomeAsync(head, response.ErrorCode, response.ErrorStatus).ConfigureAwait(false);
+                    _responder.Refused(Side, response.ErrorCode);
+                    return null;
+                }
+
+                return ExchangeFailure.ClientProxy(ErrorCatalog.InvalidResponse, $"The answer of {provider!.Id} is not a readable envelope.");
+            }
+
+            stage = Stopwatch.GetTimestamp();
+            var verified = VerifyResponse(trust, provider!, head, headBytes, response);
+            if (verified.Failure is not null)
+            {
+                return verified.Failure;
+            }
+
+            _responder.Stage("verify", stage);
+            stage = Stopwatch.GetTimestamp();
+            var responseHead = verified.Head!;
+            var record = new MessageRecord
+            {
+                Side = RecordSide.Client,
+                Kind = RecordKind.Response,
+                MessageId = head.MessageId,
+                RequestId = head.RequestId,
+                ClientId = head.Client.ToString(),
+                ServiceId = head.Service.ToString(),
+                At = _time.GetUtcNow(),
+                UserId = head.UserId,
+                HttpStatus = responseHead.Status,
+                Head = response.Prefix.Head,
+                Signature = response.Prefix.Signature,
+                Ocsp = response.Prefix.SigningOcsp,
+                BodyDigest = response.Body!.Digest,
+                BodyLength = response.Body.Length,
+                Body = response.Body.Memory,
+            };
+            if (await _recorder.AppendAsync(record, ErrorFamily.ServerClientProxy, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+            {
+                return notLogged;
+            }
+
+            _responder.Stage("log_response", stage);
+            await WriteResponseAsync(context, head, responseHead, response.Body).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private (RestResponseHead? Head, ExchangeFailure? Failure) VerifyResponse(TrustContext trust, SecurityServerInfo provider, RestRequestHead head, byte[] headBytes, PeerResponse response)
+    {
+        var prefix = response.Prefix!;
+        var decoded = HeadCodec.DecodeResponse(prefix.Head);
+        if (!decoded.Success)
+        {
+            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.InvalidResponse, $"The response head is malformed: {decoded.Message}"));
+        }
+
+        var responseHead = decoded.Value!;
+        if (responseHead.RequestId != head.RequestId || responseHead.MessageId != head.MessageId
+            || responseHead.Client != head.Client || responseHead.Service != head.Service)
+        {
+            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.InconsistentResponse, "The response answers another request."));
+        }
+
+        var expectedHash = RequestHash.Compute(headBytes, head.BodyDigest.Span, head.BodyLength);
+        if (!string.Equals(responseHead.RequestHash, expectedHash, StringComparison.Ordinal))
+        {
+            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.InconsistentResponse, "The request hash in the response does not match the request that was sent."));
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(response.Body!.Digest, responseHead.BodyDigest.Span))
+        {
+            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.InvalidSignatureValue, "The response body does not match its signed digest."));
+        }
+
+        if (response.PeerCertificate is null)
+        {
+            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.SslAuthenticationFailed, "The provider's TLS certificate is unknown."));
+        }
+
+        if (_authenticator.CheckPeer(trust, response.PeerCertificate, head.Service.Client, provider.Id, prefix.AuthenticationOcsp, isServerProxy: false) is { } peerFailure)
+        {
+            return (null, peerFailure);
+        }
+
+        var signatureCheck = SignatureChecks.Verify(trust, prefix, head.Service.Client.Member, _time.GetUtcNow(), ErrorFamily.ServerClientProxy);
+        return signatureCheck is null ? (responseHead, null) : (null, signatureCheck);
+    }
+
+    private static async Task WriteResponseAsync(HttpContext context, RestRequestHead head, RestResponseHead responseHead, BodyBuffer body)
+    {
+        var response = context.Response;
+        response.StatusCode = responseHead.Status;
+        foreach (var header in responseHead.Headers)
+        {
+            response.Headers.Append(header.Name, header.Value);
+        }
+
+        response.Headers["X-Road-Client"] = head.Client.ToString();
+        response.Headers["X-Road-Service"] = head.Service.ToString();
+        response.Headers["X-Road-Id"] = head.MessageId;
+        response.Headers["X-Road-Request-Id"] = head.RequestId.ToString("D");
+        response.Headers["X-Road-Request-Hash"] = responseHead.RequestHash;
+        var bodyAllowed = responseHead.Status is not (204 or 304) && !HttpMethods.IsHead(context.Request.Method);
+        if (bodyAllowed)
+        {
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body.Memory, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task PassErrorAsync(HttpContext context, PeerResponse error)
+    {
+        context.Response.StatusCode = error.ErrorStatus;
+        context.Response.Headers[ErrorRenderer.XRoadErrorHeaderName] = error.ErrorCode;
+        if (error.ErrorContentType is not null)
+        {
+            context.Response.ContentType = error.ErrorContentType;
+        }
+
+        context.Response.ContentLength = error.ErrorBody!.Length;
+        await context.Response.Body.WriteAsync(error.ErrorBody, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task RecordErrorOutcomeAsync(RestRequestHead head, string code, int status)
+    {
+        var record = _recorder.ErrorRecord(RecordSide.Client, head.MessageId, head.RequestId, head.Client.ToString(), head.Service.ToString(), head.UserId, status, code);
+        if (await _recorder.AppendAsync(record, ErrorFamily.ServerClientProxy, CancellationToken.None).ConfigureAwait(false) is { } failure)
+        {
+            ExchangeLog.OutcomeNotLogged(_logger, Side, head.RequestId, failure.Message);
+        }
+    }
+
+    private ExchangeFailure TooLarge() =>
+        ExchangeFailure.Client(ErrorCatalog.RequestTooLarge, $"The request body exceeds {_maxBodyBytes} bytes.");
+
+    private static List<SecurityServerInfo> FindProviderServers(GlobalConfiguration conf, ServiceId service, SecurityServerId? pinned, out ExchangeFailure? failure)
+    {
+        var hosting = conf.FindServersHosting(service.Client);
+        failure = null;
+        if (pinned is not null)
+        {
+            var match = hosting.Where(s => s.Id == pinned).ToList();
+            if (match.Count == 0)
+            {
+                failure = ExchangeFailure.Client(ErrorCatalog.InvalidSecurityServer, $"The security server {pinned} does not host {service.Client}.");
+            }
+
+            return match;
+        }
+
+        if (hosting.Count == 0)
+        {
+            failure = ExchangeFailure.ClientProxy(ErrorCatalog.UnknownMember, $"No security server in the global configuration hosts {service.Client}.");
+        }
+
+        return [.. hosting];
+    }
+
+    private ClientRequest ParseRequest(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        if (!raw.StartsWith(R1Prefix, StringComparison.Ordinal))
+        {
+            return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidRequest, "Only X-Road REST calls (/r1/...) are served on this port."));
+        }
+
+        var path = RestServicePath.TryParse(raw[R1Prefix.Length..]);
+        if (!path.Success)
+        {
+            return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidIdentifier, $"The service identifier is invalid: {path.Message}"));
+        }
+
+        if (RequestPathRules.Check(path.Value!.Path) is { } badPath)
+        {
+            return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.BadRequest, $"The service path is not acceptable: {badPath}"));
+        }
+
+        var headers = context.Request.Headers;
+        var clientText = Single(headers, "X-Road-Client", required: true, out var headerFailure);
+        if (headerFailure is not null)
+        {
+            return ClientRequest.Fail(headerFailure);
+        }
+
+        var client = ClientId.TryParse(clientText);
+        if (!client.Success)
+        {
+            return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidIdentifier, $"X-Road-Client is invalid: {client.Message}"));
+        }
+
+        var local = _local.Current;
+        var localClient = local?.FindClient(client.Value!);
+        if (local is null || localClient is null || !client.Value!.IsSubsystem)
+        {
+            return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidClientIdentifier, $"{client.Value} is not a client subsystem of this security server."));
+        }
+
+        var isAuth = IsAuthorization.Check(localClient, context.Request.IsHttps, context.Connection.ClientCertificate);
+        if (!isAuth.IsAllowed)
+        {
+            return ClientRequest.Fail(new ExchangeFailure(IsAuthorizationResult.ErrorCode, isAuth.Message ?? "The information system may not act for this client."));
+        }
+
+        var messageId = Single(headers, "X-Road-Id", required: false, out headerFailure);
+        var userId = headerFailure is null ? Single(headers, "X-Road-UserId", required: false, out headerFailure) : null;
+        var issue = headerFailure is null ? Single(headers, "X-Road-Issue", required: false, out headerFailure) : null;
+        var represented = headerFailure is null ? Single(headers, "X-Road-Represented-Party", required: false, out headerFailure) : null;
+        var pinnedText = headerFailure is null ? Single(headers, "X-Road-Security-Server", required: false, out headerFailure) : null;
+        if (headerFailure is not null)
+        {
+            return ClientRequest.Fail(headerFailure);
+        }
+
+        if (messageId is not null && (messageId.Length is 0 or > HeadCodec.MaxMessageIdLength))
+        {
+            return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidRequest, $"X-Road-Id must be 1 to {HeadCodec.MaxMessageIdLength} characters."));
+        }
+
+        SecurityServerId? pinned = null;
+        if (pinnedText is not null)
+        {
+            var parsed = SecurityServerId.TryParse(pinnedText);
+            if (!parsed.Success)
+            {
+                return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidIdentifier, $"X-Road-Security-Server is invalid: {parsed.Message}"));
+            }
+
+            pinned = parsed.Value;
+        }
+
+        var forwarded = new List<MessageHeader>();
+        var tokens = HeaderPolicy.ConnectionTokens(headers.Connection);
+        foreach (var (name, values) in headers)
+        {
+            if (!HeaderPolicy.IsForwarded(name, tokens))
+            {
+                continue;
+            }
+
+            foreach (var value in values)
+            {
+                if (value is null || !HeaderPolicy.IsSafeValue(value) || !HeaderPolicy.IsToken(name))
+                {
+                    return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidRequest, $"The header {name} holds control characters."));
+                }
+
+                if (forwarded.Count == HeaderPolicy.MaxHeaders)
+                {
+                    return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidRequest, $"At most {HeaderPolicy.MaxHeaders} headers are passed to a provider."));
+                }
+
+                forwarded.Add(new MessageHeader(name.ToLowerInvariant(), value));
+            }
+        }
+
+        return new ClientRequest
+        {
+            Service = path.Value.Service,
+            Target = path.Value.Path + path.Value.Query,
+            Client = client.Value,
+            Local = local,
+            MessageId = messageId ?? Guid.NewGuid().ToString("D"),
+            UserId = userId,
+            Issue = issue,
+            RepresentedParty = represented,
+            Pinned = pinned,
+            Headers = forwarded,
+        };
+    }
+
+    private static string? Single(IHeaderDictionary headers, string name, bool required, out ExchangeFailure? failure)
+    {
+        failure = null;
+        var values = headers[name];
+        if (values.Count == 0)
+        {
+            if (required)
+            {
+                failure = ExchangeFailure.Client(ErrorCatalog.MissingHeaderField, $"The header {name} is required.");
+            }
+
+            return null;
+        }
+
+        if (values.Count > 1)
+        {
+            failure = ExchangeFailure.Client(ErrorCatalog.DuplicateHeaderField, $"The header {name} appears more than once.");
+            return null;
+        }
+
+        var value = values[0]!;
+        if (!HeaderPolicy.IsSafeValue(value))
+        {
+            failure = ExchangeFailure.Client(ErrorCatalog.InvalidRequest, $"The header {name} holds control characters.");
+            return null;
+        }
+
+        return value;
+    }
+
+    private sealed record ClientRequest
+    {
+        public ExchangeFailure? Failure { get; init; }
+
+        public ServiceId? Service { get; init; }
+
+        public string? Target { get; init; }
+
+        public ClientId? Client { get; init; }
+
+        public LocalConfiguration? Local { get; init; }
+
+        public string? MessageId { get; init; }
+
+        public string? UserId { get; init; }
+
+        public string? Issue { get; init; }
+
+        public string? RepresentedParty { get; init; }
+
+        public SecurityServerId? Pinned { get; init; }
+
+        public List<MessageHeader>? Headers { get; init; }
+
+        public static ClientRequest Fail(ExchangeFailure failure) => new() { Failure = failure };
+    }
+}

@@ -1,0 +1,62 @@
+using ExchangeGateway.Common.Errors;
+using ExchangeGateway.SecurityServer.Operations;
+
+namespace ExchangeGateway.SecurityServer.Exchange;
+
+/// <summary>
+/// The one place an exchange failure becomes an answer: an X-Road error (header, JSON or XML body,
+/// status from the code's family), one log line with the detail id, and one metric increment.
+/// </summary>
+public sealed class ExchangeResponder
+{
+    private readonly ILogger<ExchangeResponder> _logger;
+    private readonly ExchangeMetrics _metrics;
+
+    /// <summary>Creates the responder.</summary>
+    public ExchangeResponder(ILogger<ExchangeResponder> logger, ExchangeMetrics metrics)
+    {
+        _logger = logger;
+        _metrics = metrics;
+    }
+
+    /// <summary>Answers <paramref name="context"/> with <paramref name="failure"/>; returns the error (its detail id is in the log).</summary>
+    public async Task<ExchangeError> FailAsync(HttpContext context, string side, ExchangeFailure failure, Guid? detail = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(failure);
+        var error = new ExchangeError(failure.Code, failure.Message, detail ?? Guid.NewGuid());
+        ExchangeLog.Refused(_logger, side, error);
+        _metrics.RecordExchange(side, ExchangeMetrics.OutcomeError, error.Code.Value);
+        if (!context.Response.HasStarted)
+        {
+            var rendered = ErrorRenderer.RenderRest(error, context.Request.Headers.Accept.ToString());
+            context.Response.StatusCode = rendered.StatusCode;
+            context.Response.ContentType = rendered.ContentType;
+            context.Response.Headers[ErrorRenderer.XRoadErrorHeaderName] = rendered.XRoadError;
+            context.Response.ContentLength = rendered.Body.Length;
+            await context.Response.Body.WriteAsync(rendered.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        return error;
+    }
+
+    /// <summary>Counts an exchange refused further along (by the peer) whose error was passed on.</summary>
+    public void Refused(string side, string code) => _metrics.RecordExchange(side, ExchangeMetrics.OutcomeError, code);
+
+    /// <summary>Counts a successful exchange.</summary>
+    public void Succeeded(string side) => _metrics.RecordExchange(side, ExchangeMetrics.OutcomeSuccess, ExchangeMetrics.CodeNone);
+
+    /// <summary>Records how long a stage took.</summary>
+    public void Stage(string stage, long startTimestamp) =>
+        _metrics.RecordStage(stage, System.Diagnostics.Stopwatch.GetElapsedTime(startTimestamp));
+
+    /// <summary>Logs a failure that is a bug, and answers <c>internal_error</c>.</summary>
+    public Task<ExchangeError> UnexpectedAsync(HttpContext context, string side, Exception exception, ErrorCode code)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var failure = new ExchangeFailure(code, "An unexpected failure inside the security server; the detail id leads to its log.");
+        var detail = Guid.NewGuid();
+        ExchangeLog.Unexpected(_logger, side, detail, exception);
+        return FailAsync(context, side, failure, detail);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using ExchangeGateway.Common.Errors;
+using ExchangeGateway.Common.Exchange;
+using ExchangeGateway.Common.Identifiers;
+using ExchangeGateway.Config.Model;
+using ExchangeGateway.Signer.Identities;
+
+namespace ExchangeGateway.SecurityServer.Exchange;
+
+/// <summary>
+/// Sends envelopes to other security servers over mutual TLS with this server's authentication
+/// certificate, and reads their answers under limits. Connections are pooled and reused: a full
+/// handshake costs about 4 ms of CPU, a pooled request almost nothing (PERFORMANCE.md).
+/// </summary>
+public sealed class PeerClient : IDisposable
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+    private static readonly HttpRequestOptionsKey<SecurityServerId> ExpectedServerKey = new("xgw.expected-server");
+    private readonly HttpMessageInvoker _invoker;
+    private readonly PeerAuthenticator _authenticator;
+    private readonly TrustContextProvider _trust;
+    private readonly ConcurrentDictionary<string, X509Certificate2> _peerCertificates = new(StringComparer.Ordinal);
+    private readonly long _maxBodyBytes;
+    private readonly TimeSpan _timeout;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="identity">This server's TLS identity; its chain is sent so the peer can build the path to an approved CA.</param>
+    /// <param name="authenticator">Judges the peer's certificate.</param>
+    /// <param name="trust">The current trust context.</param>
+    /// <param name="maxBodyBytes">Response bodies above this are refused.</param>
+    /// <param name="connectTimeout">To open a connection (including the TLS handshake).</param>
+    /// <param name="timeout">For a whole exchange with the peer.</param>
+    public PeerClient(AuthenticationIdentity identity, PeerAuthenticator authenticator, TrustContextProvider trust, long maxBodyBytes, TimeSpan connectTimeout, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        _authenticator = authenticator;
+        _trust = trust;
+        _maxBodyBytes = maxBodyBytes;
+        _timeout = timeout;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = connectTimeout,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = InterServerTls.Protocols,
+                CipherSuitesPolicy = InterServerTls.CipherSuites,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                ClientCertificateContext = identity.SslCertificateContext,
+                RemoteCertificateValidationCallback = ValidateServer,
+            },
+        };
+        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    /// <summary>The URL of <paramref name="server"/>'s server proxy.</summary>
+    public static Uri EndpointOf(SecurityServerInfo server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var address = server.Address;
+        var baseUri = address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            ? address.TrimEnd('/')
+            : "https://" + (address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') ? address : address + ":5500");
+        return new Uri(baseUri + EnvelopeFrame.RestPath);
+    }
+
+    /// <summary>
+    /// Sends the envelope to <paramref name="server"/>. A connection that cannot be opened is reported as
+    /// <c>connectFailed</c> so the caller may try the next server; nothing was sent then.
+    /// </summary>
+    public async Task<(PeerResponse? Response, ExchangeFailure? Failure, bool ConnectFailed)> SendAsync(
+        SecurityServerInfo server, byte[] prefix, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var endpoint = EndpointOf(server);
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Version = HttpVersion.Version11,
+            Content = new EnvelopeContent(prefix, body),
+        };
+        request.Options.Set(ExpectedServerKey, server.Id);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            return (null, Network($"cannot connect to {server.Id}: {ex.Message}"), true);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.SecureConnectionError)
+        {
+            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.SslAuthenticationFailed, $"the TLS handshake with {server.Id} failed: {ex.InnerException?.Message ?? ex.Message}"), true);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, Network($"the exchange with {server.Id} failed: {ex.Message}"), false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, Network($"{server.Id} did not answer in time"), false);
+        }
+
+        using (response)
+        {
+            try
+            {
+                return (await ReadAsync(response, endpoint, timeout.Token).ConfigureAwait(false), null, false);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return (null, Network($"the answer from {server.Id} broke off: {ex.Message}"), false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _invoker.Dispose();
+
+    private static ExchangeFailure Network(string message) => ExchangeFailure.ClientProxy(ErrorCatalog.NetworkError, message);
+
+    private async Task<PeerResponse> ReadAsync(HttpResponseMessage response, Uri endpoint, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var isEnvelope = response.StatusCode == HttpStatusCode.OK
+                && string.Equals(response.Content.Headers.ContentType?.MediaType, EnvelopeFrame.MediaType, StringComparison.OrdinalIgnoreCase);
+            if (!isEnvelope)
+            {
+                var error = await BodyBuffer.ReadAsync(stream, MaxErrorBodyBytes, null, cancellationToken).ConfigureAwait(false);
+                using (error)
+                {
+                    return new PeerResponse
+                    {
+                        ErrorStatus = (int)response.StatusCode,
+                        ErrorCode = response.Headers.TryGetValues(ErrorRenderer.XRoadErrorHeaderName, out var codes) ? codes.FirstOrDefault() : null,
+                        ErrorBody = error?.Memory.ToArray() ?? [],
+                        ErrorContentType = response.Content.Headers.ContentType?.ToString(),
+                    };
+                }
+            }
+
+            var prefix = await EnvelopeFrame.ReadPrefixAsync(stream, cancellationToken).ConfigureAwait(false);
+            if (!prefix.Success)
+            {
+                return new PeerResponse { ErrorStatus = 0, ErrorCode = null, ErrorBody = null };
+            }
+
+            var head = HeadCodec.DecodeResponse(prefix.Value!.Head);
+            var length = head.Success ? head.Value!.BodyLength : -1;
+            var body = length < 0 || length > _maxBodyBytes ? null : await BodyBuffer.ReadAsync(stream, _maxBodyBytes, length, cancellationToken).ConfigureAwait(false);
+            _peerCertificates.TryGetValue(endpoint.Authority, out var peer);
+            return new PeerResponse { Prefix = body is null ? null : prefix.Value, Body = body, PeerCertificate = peer };
+        }
+    }
+
+    private bool ValidateServer(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        // The OS verdict (errors) is ignored on purpose: trust comes from global configuration only.
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        var cert = certificate as X509Certificate2 ?? new X509Certificate2(certificate);
+        var valid = _authenticator.ValidateHandshake(cert, chain);
+        if (!valid.IsValid || !_trust.TryGet(out var trust))
+        {
+            return false;
+        }
+
+        if (sender is HttpRequestMessage request && request.RequestUri is { } uri)
+        {
+            if (request.Options.TryGetValue(ExpectedServerKey, out var expected)
+                && !trust.Configuration.IsAuthenticationCertificateRegistered(expected, cert))
+            {
+                return false;
+            }
+
+            _peerCertificates[uri.Authority] = cert;
+            return true;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,135 @@
+using ExchangeGateway.Config.Client;
+using ExchangeGateway.Config.Model;
+using ExchangeGateway.MessageLog.Integration;
+using ExchangeGateway.MessageLog.Storage;
+using ExchangeGateway.SecurityServer.Exchange;
+using ExchangeGateway.SecurityServer.Registry;
+using ExchangeGateway.Signer.Identities;
+using ExchangeGateway.Signer.Keys;
+using ExchangeGateway.Signer.Ocsp;
+using ExchangeGateway.Signer.Signing;
+using Microsoft.Extensions.Options;
+using MessageLogSync = ExchangeGateway.MessageLog.Storage.MessageLogSynchronous;
+
+namespace ExchangeGateway.SecurityServer.Hosting;
+
+/// <summary>Registers the exchange: Signer, message log, trust context, both proxies. Only for an initialised server.</summary>
+internal static class ExchangeComponents
+{
+    public static void Add(IServiceCollection services, AuthenticationIdentity authentication, SoftwareKeyStore keys)
+    {
+        services.AddSingleton(keys);
+        services.AddSingleton(authentication);
+        services.AddHttpClient(nameof(OcspStatusManager));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
+            var configuration = sp.GetRequiredService<ConfigurationClient>();
+            var manager = new OcspStatusManager(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(OcspStatusManager)),
+                new OcspStatusManagerOptions
+                {
+                    StorageDirectory = Path.Combine(options.DataDirectory, "ocsp"),
+                    Responders = (_, chain) => configuration.Current is { } conf ? OcspResponderSelection.FromConfiguration(conf, chain) : OcspResponderSelection.None,
+                    Freshness = () => configuration.Current?.Settings.OcspFreshness ?? TimeSpan.FromMinutes(20),
+                },
+                sp.GetRequiredService<TimeProvider>());
+            manager.Track(authentication.Certificate, authentication.Chain);
+            return manager;
+        });
+        services.AddSingleton(sp =>
+        {
+            var ocsp = sp.GetRequiredService<OcspStatusManager>();
+            var signer = new BatchingSigner(ocsp, sp.GetRequiredService<TimeProvider>());
+            foreach (var identity in LoadSigningIdentities(keys, sp))
+            {
+                ocsp.Track(identity.Certificate, identity.Chain);
+                signer.AddOrReplace(identity);
+            }
+
+            return signer;
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
+            var configuration = sp.GetRequiredService<ConfigurationClient>();
+            return MessageLogStore.Open(
+                new MessageLogOptions
+                {
+                    DatabasePath = Path.Combine(options.DataDirectory, "messagelog.db"),
+                    Synchronous = Enum.Parse<MessageLogSync>(options.MessageLogSynchronous, ignoreCase: true),
+                    TimeStampFailurePeriod = () => configuration.Current?.Settings.AcceptableTimeStampFailurePeriod ?? TimeSpan.FromHours(4),
+                },
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.MessageLog"));
+        });
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
+            var configuration = sp.GetRequiredService<ConfigurationClient>();
+            var signer = sp.GetRequiredService<BatchingSigner>();
+            var owner = OwnerOf(sp);
+            return new LogIntegrator(
+                sp.GetRequiredService<MessageLogStore>(),
+                new LogIntegratorOptions { ServerId = owner, CheckpointInterval = options.CheckpointInterval },
+                async (bytes, ct) =>
+                {
+                    var signed = await signer.SignDetachedAsync(owner.Owner, bytes, ct).ConfigureAwait(false);
+                    return signed.IsSuccess ? signed.Cms! : throw new InvalidOperationException($"The checkpoint cannot be signed: {signed.Message}");
+                },
+                () => Tsas(configuration.Current),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.MessageLog.Integrator"));
+        });
+        services.AddSingleton(sp => new ReplayCache(sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.ReplayWindow));
+        services.AddSingleton<TrustContextProvider>();
+        services.AddSingleton<PeerAuthenticator>();
+        services.AddSingleton<OwnIdentity>();
+        services.AddSingleton<ExchangeRecorder>();
+        services.AddSingleton<ExchangeResponder>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
+            return new PeerClient(authentication, sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<TrustContextProvider>(), options.MaxBodyBytes, options.PeerConnectTimeout, options.PeerTimeout);
+        });
+        services.AddSingleton(sp => new ProviderForwarder(sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.MaxBodyBytes));
+        services.AddSingleton<ClientProxy>();
+        services.AddSingleton<ServerProxy>();
+        services.AddSingleton<AutoRegistration>();
+        services.AddHostedService<ExchangeBackgroundService>();
+    }
+
+    private static Common.Identifiers.SecurityServerId OwnerOf(IServiceProvider sp) =>
+        sp.GetRequiredService<LocalConfigurationStore>().Current?.ServerId
+        ?? throw new InvalidOperationException("serverconf.json is missing: run init first.");
+
+    private static IEnumerable<SigningIdentity> LoadSigningIdentities(SoftwareKeyStore keys, IServiceProvider sp)
+    {
+        var local = sp.GetRequiredService<LocalConfigurationStore>().Current;
+        var members = new HashSet<Common.Identifiers.MemberId>();
+        if (local is not null)
+        {
+            members.Add(local.Owner);
+            foreach (var client in local.Clients)
+            {
+                members.Add(client.Id.Member);
+            }
+        }
+
+        foreach (var member in members)
+        {
+            if (keys.LoadSigningIdentity(member) is { } identity)
+            {
+                yield return identity;
+            }
+        }
+    }
+
+    // One parsed list per configuration snapshot: the integrator asks on every attempt.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<GlobalConfiguration, List<TsaEndpoint>> TsaLists = [];
+
+    private static List<TsaEndpoint> Tsas(GlobalConfiguration? configuration) =>
+        configuration is null
+            ? []
+            : TsaLists.GetValue(configuration, static c => [.. c.ApprovedTsas.Select(t => new TsaEndpoint(new Uri(t.Url), t.LoadCertificate()))]);
+}

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using ExchangeGateway.Common.Identifiers;
+
+namespace ExchangeGateway.SecurityServer.Registry;
+
+/// <summary>
+/// A client (member or subsystem) hosted on this security server: how its information systems connect,
+/// which IS certificates (SHA-256 of the DER, lowercase hex) authenticate them, and the services it offers.
+/// Only subsystems offer services.
+/// </summary>
+public sealed record LocalClient
+{
+    /// <summary>The client, e.g. <c>DEV/GOV/70000001/consumer</c>.</summary>
+    public required ClientId Id { get; init; }
+
+    /// <summary>How its information systems may connect.</summary>
+    public ConnectionType ConnectionType { get; init; } = ConnectionType.Http;
+
+    /// <summary>SHA-256 of the DER of each accepted IS TLS certificate, 64 lowercase hex digits.</summary>
+    public ImmutableArray<string> IsCertificateHashes { get; init; } = [];
+
+    /// <summary>The services it offers (empty for a member client).</summary>
+    public ImmutableArray<LocalService> Services { get; init; } = [];
+
+    /// <summary>The service with <paramref name="code"/> (ordinal), or null.</summary>
+    public LocalService? FindService(string code)
+    {
+        foreach (var service in Services)
+        {
+            if (string.Equals(service.Code, code, StringComparison.Ordinal))
+            {
+                return service;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A copy with <paramref name="service"/> added, or replacing the one with its code (in place).</summary>
+    public LocalClient WithService(LocalService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var index = IndexOf(service.Code);
+        return this with { Services = index < 0 ? Services.Add(service) : Services.SetItem(index, service) };
+    }
+
+    /// <summary>A copy without the service with <paramref name="code"/>; the same instance when there is none.</summary>
+    public LocalClient WithoutService(string code)
+    {
+        var index = IndexOf(code);
+        return index < 0 ? this : this with { Services = Services.RemoveAt(index) };
+    }
+
+    private int IndexOf(string code)
+    {
+        for (var i = 0; i < Services.Length; i++)
+        {
+            if (string.Equals(Services[i].Code, code, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

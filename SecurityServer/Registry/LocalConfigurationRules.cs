@@ -1,0 +1,286 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using ExchangeGateway.Common.Identifiers;
+
+namespace ExchangeGateway.SecurityServer.Registry;
+
+/// <summary>
+/// The rules every local configuration obeys, whether read from <c>serverconf.json</c> or built by the
+/// admin API. Each check returns null or a message that names the bad item and never quotes free text
+/// beyond identifiers and codes that already passed the identifier rules.
+/// </summary>
+public static class LocalConfigurationRules
+{
+    /// <summary>The longest timeout accepted: one day, in milliseconds. Every wait is bounded.</summary>
+    public const int MaxTimeoutMs = 86_400_000;
+
+    /// <summary>The longest service URL accepted.</summary>
+    public const int MaxUrlLength = 2048;
+
+    /// <summary>The longest HTTP method accepted.</summary>
+    public const int MaxMethodLength = 32;
+
+    /// <summary>
+    /// Service codes that name X-Road metaservices and monitoring services; a local service may not take
+    /// them (XROAD-COMPAT.md). Compared ordinally, as identifiers are.
+    /// </summary>
+    public static readonly FrozenSet<string> ReservedServiceCodes = FrozenSet.ToFrozenSet(
+        [
+            "listClients", "listMethods", "allowedMethods", "getWsdl", "getOpenAPI",
+            "getSecurityServerMetrics", "getSecurityServerOperationalData", "getSecurityServerHealthData",
+        ],
+        StringComparer.Ordinal);
+
+    /// <summary>Null when <paramref name="client"/> may be hosted on <paramref name="server"/>, otherwise why not.</summary>
+    public static string? CheckClient(LocalClient client, SecurityServerId server)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(server);
+        var where = $"client {client.Id}";
+        if (!string.Equals(client.Id.Member.Instance, server.Owner.Instance, StringComparison.Ordinal))
+        {
+            return $"{where} belongs to instance {client.Id.Member.Instance}, but this server belongs to {server.Owner.Instance}";
+        }
+
+        if (!Enum.IsDefined(client.ConnectionType))
+        {
+            return $"{where} has an unknown connection type";
+        }
+
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < client.IsCertificateHashes.Length; i++)
+        {
+            var hash = client.IsCertificateHashes[i];
+            if (!IsSha256Hex(hash))
+            {
+                return $"{where}: isCertificates[{i}] must be the SHA-256 of a certificate's DER as 64 lowercase hex digits";
+            }
+
+            if (!hashes.Add(hash))
+            {
+                return $"{where}: isCertificates[{i}] repeats an earlier certificate";
+            }
+        }
+
+        var owner = client.Id.AsSubsystem();
+        if (owner is null && !client.Services.IsEmpty)
+        {
+            return $"{where} is a member; only subsystems offer services";
+        }
+
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in client.Services)
+        {
+            ArgumentNullException.ThrowIfNull(service);
+            var problem = CheckService(owner!, service);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (!codes.Add(service.Code))
+            {
+                return $"{where} has the service code '{service.Code}' more than once";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when <paramref name="service"/> is valid for <paramref name="owner"/>, otherwise why not.</summary>
+    public static string? CheckService(SubsystemId owner, LocalService service)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ArgumentNullException.ThrowIfNull(service);
+        var problem = CheckServiceCode(owner, service.Code);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var where = $"client {owner}, service '{service.Code}'";
+        if (!Enum.IsDefined(service.Type))
+        {
+            return $"{where} has an unknown type";
+        }
+
+        problem = CheckUrl(service.Url);
+        if (problem is not null)
+        {
+            return $"{where}: url {problem}";
+        }
+
+        problem = CheckTimeout(service.ConnectTimeoutMs, "connectTimeoutMs")
+            ?? CheckTimeout(service.ReadTimeoutMs, "readTimeoutMs")
+            ?? CheckTimeout(service.TotalTimeoutMs, "totalTimeoutMs");
+        if (problem is not null)
+        {
+            return $"{where}: {problem}";
+        }
+
+        for (var i = 0; i < service.Endpoints.Length; i++)
+        {
+            var endpoint = service.Endpoints[i];
+            if (endpoint?.Path is null)
+            {
+                return $"{where}: endpoints[{i}] has no path";
+            }
+
+            if (CheckMethod(endpoint.Method) is { } bad)
+            {
+                return $"{where}: endpoints[{i}] {bad}";
+            }
+        }
+
+        for (var i = 0; i < service.AccessRights.Length; i++)
+        {
+            var right = service.AccessRights[i];
+            if (right?.Subject is null)
+            {
+                return $"{where}: accessRights[{i}] has no subject";
+            }
+
+            if (right.Method is not null && CheckMethod(right.Method) is { } bad)
+            {
+                return $"{where}: accessRights[{i}] {bad}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when <paramref name="code"/> is a valid, unreserved service code of <paramref name="owner"/>.</summary>
+    public static string? CheckServiceCode(SubsystemId owner, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        if (string.IsNullOrEmpty(code))
+        {
+            return $"client {owner}: a service has no code";
+        }
+
+        if (code.Contains('/', StringComparison.Ordinal))
+        {
+            return $"client {owner}: a service code must not contain '/'";
+        }
+
+        var parsed = ServiceId.TryParse($"{owner}/{code}");
+        if (!parsed.Success)
+        {
+            return $"client {owner}: a service code is invalid: {parsed.Message}";
+        }
+
+        return ReservedServiceCodes.Contains(code)
+            ? $"client {owner}: the service code '{code}' is reserved for a metaservice"
+            : null;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="url"/> is an absolute http or https URL with a host, no user info, no query,
+    /// no fragment, only printable ASCII, and a path that <see cref="RequestPathRules"/> accepts.
+    /// </summary>
+    public static string? CheckUrl(string? url)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return "is empty";
+        }
+
+        if (url.Length > MaxUrlLength)
+        {
+            return $"is longer than {MaxUrlLength} characters";
+        }
+
+        foreach (var c in url)
+        {
+            if (c is <= ' ' or >= '\u007f')
+            {
+                return "must be printable ASCII without spaces (percent-encode other characters)";
+            }
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return "must be an absolute http or https URL";
+        }
+
+        if (uri.UserInfo.Length > 0 || url.AsSpan(0, AuthorityEnd(url)).Contains('@'))
+        {
+            return "must not contain user info (credentials belong in the provider's own configuration)";
+        }
+
+        if (string.IsNullOrEmpty(uri.Host))
+        {
+            return "must name a host";
+        }
+
+        if (url.Contains('?', StringComparison.Ordinal) || url.Contains('#', StringComparison.Ordinal))
+        {
+            return "must not have a query or fragment; the request's own path and query are appended to it";
+        }
+
+        var path = url[AuthorityEnd(url)..];
+        return RequestPathRules.Check(path) is { } problem ? $"has a path the gateway would refuse: {problem}" : null;
+    }
+
+    /// <summary>Null when <paramref name="valueMs"/> lies in 1 .. <see cref="MaxTimeoutMs"/>.</summary>
+    public static string? CheckTimeout(int valueMs, string name) =>
+        valueMs is > 0 and <= MaxTimeoutMs
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"{name} must be between 1 and {MaxTimeoutMs} milliseconds");
+
+    /// <summary>Null when <paramref name="method"/> is <c>*</c> or an upper-case HTTP method token such as <c>GET</c>.</summary>
+    public static string? CheckMethod(string? method)
+    {
+        if (method == ServiceEndpoint.AnyMethod)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(method) || method.Length > MaxMethodLength || !char.IsAsciiLetterUpper(method[0]))
+        {
+            return "method must be '*' or an upper-case HTTP method such as GET";
+        }
+
+        foreach (var c in method)
+        {
+            if (!char.IsAsciiLetterUpper(c) && !char.IsAsciiDigit(c) && c is not ('-' or '_'))
+            {
+                return "method must be '*' or an upper-case HTTP method such as GET";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True for 64 lowercase hex digits.</summary>
+    public static bool IsSha256Hex(string? text)
+    {
+        if (text is null || text.Length != 64)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The index just past "scheme://authority": where the path starts.
+    private static int AuthorityEnd(string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return url.Length;
+        }
+
+        var slash = url.IndexOf('/', start + 3);
+        return slash < 0 ? url.Length : slash;
+    }
+}
