@@ -34,6 +34,7 @@ internal sealed partial class LocalFederation : IAsyncDisposable
     private string? _apiKey;
     private string? _apiKeyId;
     private bool _stopped;
+    private bool _lineOpen;
 
     public LocalFederation(FederationPlan plan, HostBinaries binaries, TextWriter output)
     {
@@ -64,6 +65,7 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         [
             $"--urls={Plan.TrustServicesUrl}",
             $"--TrustServices:DataDirectory={Plan.TrustDirectory}",
+            .. CommonHostSettings(),
         ]);
         await WaitForOkAsync(trust, Plan.TrustServicesUrl + "/health/ready", StartTimeout, cancellationToken).ConfigureAwait(false);
         Done(step, $"{Plan.TrustServicesUrl} (pid {trust.Id})");
@@ -76,7 +78,7 @@ internal sealed partial class LocalFederation : IAsyncDisposable
 
         step = Begin(4, "registry: classes, members, subsystems, CA, TSA");
         await BootstrapRegistryAsync(cancellationToken).ConfigureAwait(false);
-        Done(step, "2 members, 2 subsystems, the dev issuing CA and TSA approved");
+        Done(step, "2 members, 2 subsystems; the dev root and issuing CA (with the OCSP responder) and the TSA approved");
 
         step = Begin(5, "anchor (print-anchor)");
         var anchorHash = await WriteAnchorAsync(cancellationToken).ConfigureAwait(false);
@@ -338,14 +340,21 @@ internal sealed partial class LocalFederation : IAsyncDisposable
             await admin.AddSubsystemAsync(server.ClientId, server.ClientId[(server.ClientId.LastIndexOf('/') + 1)..], cancellationToken).ConfigureAwait(false);
         }
 
-        // The issuing CA is the approved CA: member certificates chain to it, and its delegated OCSP
-        // responder answers for them (the CertificateValidator pins it as the end of the path).
-        await admin.AddCertificationAuthorityAsync(
-            "DEV issuing CA",
-            await File.ReadAllTextAsync(Path.Combine(Plan.TrustDirectory, "ca-intermediate.pem"), cancellationToken).ConfigureAwait(false),
-            Plan.OcspUrl,
-            await File.ReadAllTextAsync(Path.Combine(Plan.TrustDirectory, "ocsp-responder.pem"), cancellationToken).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
+        // Both the root and the issuing CA are approved, each with the issuing CA's delegated OCSP responder.
+        // Signatures embed the whole chain, so their paths end at the self-signed root; a bare
+        // authentication certificate (management proof of possession, TLS peers) has only its issuer to
+        // go by, so its path ends at the issuing CA. With both approved, every path ends at an approved CA.
+        var responder = await File.ReadAllTextAsync(Path.Combine(Plan.TrustDirectory, "ocsp-responder.pem"), cancellationToken).ConfigureAwait(false);
+        foreach (var (name, file) in new[] { ("DEV root CA", "ca-root.pem"), ("DEV issuing CA", "ca-intermediate.pem") })
+        {
+            await admin.AddCertificationAuthorityAsync(
+                name,
+                await File.ReadAllTextAsync(Path.Combine(Plan.TrustDirectory, file), cancellationToken).ConfigureAwait(false),
+                Plan.OcspUrl,
+                responder,
+                cancellationToken).ConfigureAwait(false);
+        }
+
         await admin.AddTimestampingAuthorityAsync(
             "DEV TSA",
             Plan.TsaUrl,
@@ -416,14 +425,6 @@ internal sealed partial class LocalFederation : IAsyncDisposable
             }
 
             missing.Clear();
-            foreach (var server in Plan.SecurityServers)
-            {
-                if (await ReadyProblemAsync(server, cancellationToken).ConfigureAwait(false) is { } notReady)
-                {
-                    missing.Add(notReady);
-                }
-            }
-
             var (configuration, problem) = await probe.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (configuration is null)
             {
@@ -434,34 +435,62 @@ internal sealed partial class LocalFederation : IAsyncDisposable
                 missing.AddRange(Plan.SecurityServers.Select(s => GlobalConfigurationProbe.Missing(configuration, s)).OfType<string>());
             }
 
+            // Published is not enough: each server must also have loaded a configuration that shows it all.
+            var published = missing.Count == 0 ? configuration!.Serial : long.MaxValue;
+            foreach (var server in Plan.SecurityServers)
+            {
+                if (await ReadyProblemAsync(server, published, cancellationToken).ConfigureAwait(false) is { } notReady)
+                {
+                    missing.Add(notReady);
+                }
+            }
+
             if (missing.Count == 0)
             {
-                return configuration!.Serial;
+                return published;
             }
 
             if (clock.Elapsed > nextNote)
             {
-                _out.WriteLine($"        still waiting ({clock.Elapsed.TotalSeconds:0} s): {string.Join("; ", missing)}");
+                Note($"still waiting ({clock.Elapsed.TotalSeconds:0} s): {string.Join("; ", missing)}");
                 nextNote += TimeSpan.FromSeconds(15);
             }
 
-            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
         }
 
         var tails = string.Join("\n", Plan.SecurityServers.Select(s => $"---- last lines of {s.LogPath}:\n{ChildProcess.Tail(s.LogPath, 15)}"));
         throw new QuickstartException($"The security servers were not ready and registered within {RegistrationTimeout.TotalSeconds:0} s: {string.Join("; ", missing)}\n{tails}");
     }
 
-    private async Task<string?> ReadyProblemAsync(SecurityServerPlan server, CancellationToken cancellationToken)
+    /// <summary>Null when the server answers ready and has loaded configuration serial <paramref name="serial"/> or later.</summary>
+    private async Task<string?> ReadyProblemAsync(SecurityServerPlan server, long serial, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await _http.GetAsync(new Uri(server.AdminUrl + "/health/ready"), cancellationToken).ConfigureAwait(false);
-            return response.StatusCode == HttpStatusCode.OK
-                ? null
-                : $"{server.Name} /health/ready {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}";
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return $"{server.Name} /health/ready {(int)response.StatusCode} {body}";
+            }
+
+            if (serial == long.MaxValue)
+            {
+                return null;
+            }
+
+            using var ready = JsonDocument.Parse(body);
+            var loaded = ready.RootElement.TryGetProperty("globalConfiguration", out var conf) && conf.TryGetProperty("serial", out var s) && s.ValueKind == JsonValueKind.Number
+                ? s.GetInt64()
+                : 0;
+            return loaded >= serial ? null : $"{server.Name} has loaded configuration serial {loaded}, not yet {serial}";
         }
         catch (HttpRequestException ex)
+        {
+            return $"{server.Name} /health/ready: {ex.Message}";
+        }
+        catch (JsonException ex)
         {
             return $"{server.Name} /health/ready: {ex.Message}";
         }
@@ -557,11 +586,26 @@ internal sealed partial class LocalFederation : IAsyncDisposable
     {
         _out.Write(string.Create(CultureInfo.InvariantCulture, $"[{number}/{Steps}] {what} ..."));
         _out.Flush();
+        _lineOpen = true;
         return Stopwatch.StartNew();
     }
 
-    private void Done(Stopwatch step, string result) =>
-        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $" ok ({step.Elapsed.TotalSeconds:0.0} s)\n        {result}"));
+    private void Done(Stopwatch step, string result)
+    {
+        _out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(_lineOpen ? " " : "        ")}ok ({step.Elapsed.TotalSeconds:0.0} s)\n        {result}"));
+        _lineOpen = false;
+    }
+
+    private void Note(string text)
+    {
+        if (_lineOpen)
+        {
+            _out.WriteLine();
+            _lineOpen = false;
+        }
+
+        _out.WriteLine("        " + text);
+    }
 
     private string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
 

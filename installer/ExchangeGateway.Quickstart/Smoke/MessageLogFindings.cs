@@ -1,13 +1,10 @@
 namespace ExchangeGateway.Quickstart.Smoke;
 
 /// <summary>What <see cref="MessageLogProbe"/> found for one exchange on one security server.</summary>
-internal sealed record MessageLogFindings(int Requests, int Responses, int Unclassified, IReadOnlyList<string> Databases)
+internal sealed record MessageLogFindings(int Requests, int Responses, IReadOnlySet<long> Sides, string? Problem)
 {
-    /// <summary>A request and a response record; or, where the schema does not say which is which, at least two records.</summary>
-    public bool HasRequestAndResponse => (Requests >= 1 && Responses >= 1) || (Unclassified > 0 && Requests + Responses + Unclassified >= 2);
+    public bool HasRequestAndResponse => Requests >= 1 && Responses >= 1;
 
     public override string ToString() =>
-        Databases.Count == 0
-            ? "no SQLite database under the data folder"
-            : $"{Requests} request, {Responses} response, {Unclassified} other record(s) in {string.Join(", ", Databases)}";
+        Problem ?? (Requests + Responses == 0 ? "no record with that X-Road-Id" : $"{Requests} request and {Responses} response record(s), written by the {string.Join(" and ", Sides.Select(s => s == 1 ? "client proxy" : s == 2 ? "server proxy" : $"side {s}"))}");
 }
