@@ -23,6 +23,7 @@ internal sealed class BenchRunner(BenchOptions options, string commandLine, Text
         var loadBenchDll = Path.Combine(AppContext.BaseDirectory, "ExchangeGateway.LoadBench.dll");
         var quickstartDll = QuickstartDll(repository);
         var cases = new List<BenchCase>();
+        var loadBefore = MarkdownReport.LoadAverage();
         try
         {
             output.WriteLine($"LoadBench: cases {options.Cases}, sizes {string.Join(", ", options.Sizes.Select(Size))}, concurrency {options.Concurrency}, {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s measured, {options.Runs} run(s)");
@@ -31,7 +32,7 @@ internal sealed class BenchRunner(BenchOptions options, string commandLine, Text
             output.WriteLine($"  provider {providerUrl} (pid {provider.Id})");
             if (options.Cases.Contains('a', StringComparison.Ordinal))
             {
-                cases.Add(new BenchCase('a', "(a) direct", new Uri(providerUrl + "/bench"), [], [provider.Id], "echo provider"));
+                cases.Add(new BenchCase('a', "(a) direct", new Uri(providerUrl + "/bench"), [], [new("echo provider", provider.Id)]));
             }
 
             if (options.Cases.Contains('b', StringComparison.Ordinal))
@@ -41,7 +42,7 @@ internal sealed class BenchRunner(BenchOptions options, string commandLine, Text
                 var hop1 = Start("hop 1", loadBenchDll, ["hop", "--listen", "http://127.0.0.1:0", "--target", hop2Url], repository);
                 var hop1Url = UrlFrom(await hop1.WaitForLineAsync(l => l.StartsWith("hop listening on ", StringComparison.Ordinal), StartTimeout, cancellationToken));
                 output.WriteLine($"  hops {hop1Url} (pid {hop1.Id}) -> {hop2Url} (pid {hop2.Id})");
-                cases.Add(new BenchCase('b', "(b) two plain hops", new Uri(hop1Url + "/bench"), [], [hop1.Id, hop2.Id, provider.Id], "hop 1, hop 2, echo provider"));
+                cases.Add(new BenchCase('b', "(b) two plain hops", new Uri(hop1Url + "/bench"), [], [new("hop 1", hop1.Id), new("hop 2", hop2.Id), new("echo provider", provider.Id)]));
             }
 
             if (options.Cases.Contains('c', StringComparison.Ordinal))
@@ -70,7 +71,7 @@ internal sealed class BenchRunner(BenchOptions options, string commandLine, Text
                 }
             }
 
-            var report = MarkdownReport.Write(options, commandLine, cases, measurements, TimeProvider.System.GetUtcNow());
+            var report = MarkdownReport.Write(options, commandLine, cases, measurements, TimeProvider.System.GetUtcNow(), loadBefore);
             Directory.CreateDirectory(options.ResultsDirectory);
             var path = Path.Combine(options.ResultsDirectory, $"load-{TimeProvider.System.GetUtcNow():yyyyMMdd-HHmmss}.md");
             await File.WriteAllTextAsync(path, report, cancellationToken);
@@ -143,8 +144,9 @@ internal sealed class BenchRunner(BenchOptions options, string commandLine, Text
             "(c) security servers",
             new Uri($"{clientProxy}/r1/{serviceId}/bench"),
             [new("X-Road-Client", client.GetProperty("id").GetString()!)],
-            [.. processes.Select(p => p.GetProperty("pid").GetInt32())],
-            string.Join(", ", processes.Select(p => p.GetProperty("name").GetString())));
+            [.. processes.Select(p => new KeyValuePair<string, int>(
+                p.GetProperty("name").GetString() is "quickstart" ? "quickstart (echo provider)" : p.GetProperty("name").GetString()!,
+                p.GetProperty("pid").GetInt32()))]);
     }
 
     /// <summary>One exchange per case before measuring, so a broken path is named up front (its load run still counts every error).</summary>
@@ -190,13 +192,13 @@ internal sealed class BenchRunner(BenchOptions options, string commandLine, Text
             arguments.Add($"{name}: {value}");
         }
 
-        using var meter = new ProcessMeter(benchCase.ServerPids);
+        using var meter = new ProcessMeter(benchCase.Servers);
         await using var load = BenchProcess.Start($"load {benchCase.Key} {Size(size)}", loadBenchDll, arguments, repository);
         await load.WaitForLineAsync(l => l == LoadClient.MeasureStart, options.Warmup + StartTimeout, cancellationToken);
-        var cpuBefore = meter.TotalCpu();
+        var cpuBefore = meter.CpuByProcess();
         meter.StartSampling();
         await load.WaitForLineAsync(l => l == LoadClient.MeasureEnd, options.Duration + TimeSpan.FromSeconds(90), cancellationToken);
-        var cpu = meter.TotalCpu() - cpuBefore;
+        var cpu = meter.CpuByProcess().ToDictionary(p => p.Key, p => p.Value - cpuBefore.GetValueOrDefault(p.Key), StringComparer.Ordinal);
         var peak = await meter.StopSamplingAsync();
         var line = await load.WaitForLineAsync(l => l.StartsWith(LoadClient.ResultPrefix, StringComparison.Ordinal), StartTimeout, cancellationToken);
         var result = JsonSerializer.Deserialize<LoadResult>(line[LoadClient.ResultPrefix.Length..])

@@ -7,7 +7,7 @@ namespace ExchangeGateway.LoadBench.Runner;
 /// <summary>The bench's output: one table of medians per case and body size, the ratios c/b and c/a, and every error.</summary>
 internal static class MarkdownReport
 {
-    public static string Write(BenchOptions options, string commandLine, IReadOnlyList<BenchCase> cases, IReadOnlyList<Measurement> measurements, DateTimeOffset now)
+    public static string Write(BenchOptions options, string commandLine, IReadOnlyList<BenchCase> cases, IReadOnlyList<Measurement> measurements, DateTimeOffset now, string? loadBefore)
     {
         var text = new StringBuilder();
         void Line(string line = "") => text.Append(line).Append('\n');
@@ -20,7 +20,8 @@ internal static class MarkdownReport
         Line(F($"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}. ") +
              F($"C# load client in its own process: {options.Concurrency} connections, closed loop, POST of the body, the echoed body read back; ") +
              F($"{options.Warmup.TotalSeconds:0.#} s warm-up, then {options.Duration.TotalSeconds:0.#} s measured; ") +
-             (options.Runs > 1 ? F($"medians of {options.Runs} runs, cases alternating within each run.") : "one run."));
+             (options.Runs > 1 ? F($"medians of {options.Runs} runs, cases alternating within each run.") : "one run.") +
+             (loadBefore is { } load ? $" Load average before the run (other work on the machine): {load}." : string.Empty));
         Line();
         foreach (var c in cases)
         {
@@ -80,6 +81,21 @@ internal static class MarkdownReport
             Line("Target (PERFORMANCE.md): c/b throughput ≥ 0.5; X-Road's community figure is about 0.11 of direct.");
         }
 
+        Line();
+        Line("Server-side CPU per exchange by process (µs, median):");
+        Line();
+        foreach (var size in sizes)
+        {
+            foreach (var c in cases)
+            {
+                var runs = measurements.Where(m => m.Case == c.Key && m.Size == size).ToList();
+                if (runs.Count > 0)
+                {
+                    Line($"- {c.Title}, {SizeText(size)}: " + string.Join(", ", c.Servers.Select(s => $"{s.Key} {Number(Median(runs.Select(m => m.CpuMicrosPerExchangeOf(s.Key))))}")));
+                }
+            }
+        }
+
         var errors = measurements.Where(m => m.Load.ErrorCount > 0).ToList();
         if (errors.Count > 0)
         {
@@ -93,6 +109,19 @@ internal static class MarkdownReport
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The machine's 1/5/15-minute load averages (Linux), to judge how noisy the run was.</summary>
+    public static string? LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static double Median(IEnumerable<double> values)

@@ -9,34 +9,32 @@ namespace ExchangeGateway.LoadBench.Runner;
 /// </summary>
 internal sealed class ProcessMeter : IDisposable
 {
-    private readonly List<Process> _processes;
+    private readonly List<(string Name, Process Process)> _processes;
     private CancellationTokenSource? _sampling;
     private Task<long>? _sampler;
 
-    public ProcessMeter(IEnumerable<int> pids)
+    public ProcessMeter(IEnumerable<KeyValuePair<string, int>> processes)
     {
-        _processes = [.. pids.Distinct().Select(Process.GetProcessById)];
+        _processes = [.. processes.DistinctBy(p => p.Value).Select(p => (p.Key, Process.GetProcessById(p.Value)))];
     }
 
-    public TimeSpan TotalCpu()
+    /// <summary>Each process's CPU time so far (user + system), by name.</summary>
+    public Dictionary<string, TimeSpan> CpuByProcess()
     {
-        var total = TimeSpan.Zero;
-        foreach (var process in _processes)
+        var cpu = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var (name, process) in _processes)
         {
             process.Refresh();
-            if (!process.HasExited)
-            {
-                total += process.TotalProcessorTime;
-            }
+            cpu[name] = process.HasExited ? TimeSpan.Zero : process.TotalProcessorTime;
         }
 
-        return total;
+        return cpu;
     }
 
     public long Rss()
     {
         long total = 0;
-        foreach (var process in _processes)
+        foreach (var (_, process) in _processes)
         {
             process.Refresh();
             if (!process.HasExited)
@@ -90,7 +88,7 @@ internal sealed class ProcessMeter : IDisposable
     public void Dispose()
     {
         _sampling?.Dispose();
-        foreach (var process in _processes)
+        foreach (var (_, process) in _processes)
         {
             process.Dispose();
         }
