@@ -27,9 +27,12 @@ internal sealed class ExeProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _all);
 
-    public static ExeProcess Start(string dll, params string[] arguments)
+    public static ExeProcess Start(string dll, params string[] arguments) => StartProgram("dotnet", [dll, .. arguments]);
+
+    /// <summary>Starts any program (e.g. <c>bash installer/quickstart.sh</c>) in the repository root.</summary>
+    public static ExeProcess StartProgram(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -37,13 +40,12 @@ internal sealed class ExeProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Binaries.RepositoryRoot,
         };
-        start.ArgumentList.Add(dll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        return new ExeProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}"));
+        return new ExeProcess(Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}"));
     }
 
     /// <summary>The first line starting with <paramref name="prefix"/>; fails the test with the output when the process exits or time runs out.</summary>
