@@ -32,7 +32,7 @@ internal sealed partial class LocalFederation : IAsyncDisposable
     private readonly TextWriter _out;
     private WebApplication? _echo;
     private string? _apiKey;
-    private string? _apiKeyId;
+    private readonly JsonObject _apiKeys = [];
     private bool _stopped;
     private bool _lineOpen;
 
@@ -293,11 +293,20 @@ internal sealed partial class LocalFederation : IAsyncDisposable
 
     private async Task CreateCentralApiKeyAsync(CancellationToken cancellationToken)
     {
-        var log = Path.Combine(Plan.LogDirectory, "central-server-commands.log");
+        _apiKey = await CreateApiKeyAsync("centralServer", "central-server", Binaries.CentralServerDll, Plan.CentralDirectory, Plan.CentralAdminUrl, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a host's <c>create-api-key</c> command (system administrator), records the key in
+    /// <c>api-keys.json</c> (mode 0600) under <paramref name="entry"/> and returns it.
+    /// </summary>
+    private async Task<string> CreateApiKeyAsync(string entry, string host, string dll, string dataDirectory, string adminUrl, CancellationToken cancellationToken)
+    {
+        var log = Path.Combine(Plan.LogDirectory, host + "-commands.log");
         var (exit, output) = await ChildProcess.RunToCompletionAsync(
-            "central-server create-api-key",
-            Binaries.CentralServerDll,
-            ["create-api-key", "--name", "quickstart", "--role", "system-administrator", "--data-directory", Plan.CentralDirectory],
+            $"{host} create-api-key",
+            dll,
+            ["create-api-key", "--name", "quickstart", "--role", "system-administrator", "--data-directory", dataDirectory],
             Plan.StateDirectory,
             log,
             CommandTimeout,
@@ -305,28 +314,25 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         var key = ApiKeyLine().Match(output);
         if (exit != 0 || !key.Success)
         {
-            throw new QuickstartException($"create-api-key failed (exit {exit}); see {log}:\n{ChildProcess.Tail(log)}");
+            throw new QuickstartException($"{host} create-api-key failed (exit {exit}); see {log}:\n{ChildProcess.Tail(log)}");
         }
 
-        _apiKey = key.Groups[1].Value;
         var id = KeyIdLine().Match(output);
-        _apiKeyId = id.Success ? id.Groups[1].Value : null;
-        var keys = new JsonObject
+        _apiKeys[entry] = new JsonObject
         {
-            ["centralServer"] = new JsonObject
-            {
-                ["adminUrl"] = Plan.CentralAdminUrl,
-                ["keyId"] = _apiKeyId,
-                ["roles"] = new JsonArray("system-administrator"),
-                ["apiKey"] = _apiKey,
-                ["header"] = $"Authorization: X-Api-Key {_apiKey}",
-            },
+            ["adminUrl"] = adminUrl,
+            ["keyId"] = id.Success ? id.Groups[1].Value : null,
+            ["roles"] = new JsonArray("system-administrator"),
+            ["apiKey"] = key.Groups[1].Value,
+            ["header"] = $"Authorization: X-Api-Key {key.Groups[1].Value}",
         };
-        File.WriteAllText(Plan.ApiKeysPath, keys.ToJsonString(Indented) + "\n");
+        File.WriteAllText(Plan.ApiKeysPath, _apiKeys.ToJsonString(Indented) + "\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(Plan.ApiKeysPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
+
+        return key.Groups[1].Value;
     }
 
     private async Task BootstrapRegistryAsync(CancellationToken cancellationToken)
@@ -409,6 +415,8 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         {
             throw new QuickstartException($"{server.Name} init failed (exit {exit}). Last lines of {log}:\n{ChildProcess.Tail(log)}");
         }
+
+        await CreateApiKeyAsync(server.Name, server.Name, Binaries.SecurityServerDll, server.DataDirectory, server.AdminUrl, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<long> WaitUntilRegisteredAsync(CancellationToken cancellationToken)
