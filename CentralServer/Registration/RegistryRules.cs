@@ -76,7 +76,11 @@ public static class RegistryRules
         return null;
     }
 
-    /// <summary>A security server address: a DNS host name or an IP address, nothing else.</summary>
+    /// <summary>
+    /// A security server address: a DNS host name or an IP address, optionally with <c>:port</c> when the
+    /// server proxy does not listen on the default 5500 (several servers on one machine, as in the
+    /// quickstart). Nothing else: no scheme, path or user information.
+    /// </summary>
     public static Failure? Address(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -84,9 +88,23 @@ public static class RegistryRules
             return Failure.Invalid("address is required.");
         }
 
-        if (value.Length > 253 || Uri.CheckHostName(value) == UriHostNameType.Unknown)
+        var host = value;
+        var colon = value.LastIndexOf(':');
+        if (colon > 0 && value.IndexOf(':', StringComparison.Ordinal) == colon)
         {
-            return Failure.Invalid("address must be a DNS host name or an IP address.");
+            // host:port (an IPv6 literal has several colons and takes no port here).
+            var port = value[(colon + 1)..];
+            if (!int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
+            {
+                return Failure.Invalid("address must be a DNS host name or an IP address, optionally with :port (1-65535).");
+            }
+
+            host = value[..colon];
+        }
+
+        if (host.Length is 0 or > 253 || Uri.CheckHostName(host) == UriHostNameType.Unknown)
+        {
+            return Failure.Invalid("address must be a DNS host name or an IP address, optionally with :port (1-65535).");
         }
 
         return null;

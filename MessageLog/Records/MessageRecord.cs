@@ -62,6 +62,10 @@ public sealed record MessageRecord
     public required long BodyLength { get; init; }
 
     /// <summary>The body, or null when body logging is off for the service (only <see cref="BodyDigest"/> is kept).</summary>
+    /// <remarks>
+    /// Beware C#: a null <c>byte[]</c> converts to an <em>empty</em> memory, not to null; write
+    /// <c>(ReadOnlyMemory&lt;byte&gt;?)null</c>. <see cref="Validate"/> catches the mistake when the body is not empty.
+    /// </remarks>
     public ReadOnlyMemory<byte>? Body { get; init; }
 
     /// <summary>

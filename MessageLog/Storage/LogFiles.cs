@@ -91,6 +91,7 @@ internal static class LogFiles
         }
 
         var result = cmd.ExecuteScalar();
-        return result is null or DBNull ? default : (T)Convert.ChangeType(result, typeof(T), CultureInfo.InvariantCulture);
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        return result is null or DBNull ? default : (T)Convert.ChangeType(result, type, CultureInfo.InvariantCulture);
     }
 }

@@ -29,7 +29,7 @@ internal static class LogRows
             Head = Blob(r, 15),
             Signature = Blob(r, 16),
             Ocsp = Blob(r, 17),
-            Body = r.IsDBNull(18) ? null : Blob(r, 18),
+            Body = r.IsDBNull(18) ? (ReadOnlyMemory<byte>?)null : Blob(r, 18),
         };
         var leaf = Blob(r, 1);
         if (!MerkleHash.TryCreate(leaf, out var leafHash))
@@ -56,7 +56,7 @@ internal static class LogRows
             LogTime.FromUnixMicroseconds(r.GetInt64(2)),
             Blob(r, 3),
             Blob(r, 4),
-            r.IsDBNull(5) ? null : Blob(r, 5),
+            r.IsDBNull(5) ? (ReadOnlyMemory<byte>?)null : Blob(r, 5),
             r.IsDBNull(6) ? null : LogTime.FromUnixMicroseconds(r.GetInt64(6)),
             r.IsDBNull(7) ? null : r.GetString(7));
     }

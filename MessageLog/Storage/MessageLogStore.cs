@@ -55,6 +55,7 @@ public sealed class MessageLogStore : IAsyncDisposable
     private long _nextSequence;
     private int _refusing;
     private int _disposed;
+    private long _commits;
 
     private MessageLogStore(MessageLogOptions options, string path, TimeProvider time, ILogger logger, SqliteConnection writer, SqliteConnection reader)
     {
@@ -221,7 +222,8 @@ public sealed class MessageLogStore : IAsyncDisposable
             {
                 using var cmd = c.CreateCommand();
                 cmd.Transaction = tx;
-                cmd.CommandText = "UPDATE log_info SET probed_at = $at WHERE id = 1;";
+                // Always a new value: an update that changes nothing may write no page, and prove nothing.
+                cmd.CommandText = "UPDATE log_info SET probed_at = max(probed_at + 1, $at) WHERE id = 1;";
                 cmd.Parameters.AddWithValue("$at", now);
                 cmd.ExecuteNonQuery();
             },
@@ -292,13 +294,19 @@ public sealed class MessageLogStore : IAsyncDisposable
             await _stopped.Task.ConfigureAwait(false);
         }
 
-        _insert.Dispose();
-        _writer.Dispose();
+        // The reader closes first so that the writer is the last connection: SQLite then checkpoints
+        // the WAL into the database and removes it, and a cleanly closed log is one file.
         lock (_readGate)
         {
             _reader.Dispose();
         }
+
+        _insert.Dispose();
+        _writer.Dispose();
     }
+
+    /// <summary>Transactions committed since open (group-commit metric: records per commit).</summary>
+    public long CommitCount => Interlocked.Read(ref _commits);
 
     /// <summary>Leaf hashes with sequence above <paramref name="afterSequence"/>, in order, at most <paramref name="max"/>.</summary>
     internal List<(long Sequence, MerkleHash Leaf)> ReadLeaves(long afterSequence, int max)
@@ -625,13 +633,15 @@ public sealed class MessageLogStore : IAsyncDisposable
             Fail(batch, ex.Message);
             return;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // A bug, but the writer thread must live on: if it died, every later append would wait forever.
             MessageLogEvents.WriterBug(_logger, ex);
             Fail(batch, "internal error in the message log writer");
             return;
         }
 
+        Interlocked.Increment(ref _commits);
         if (sequence != _nextSequence)
         {
             _nextSequence = sequence;

@@ -360,6 +360,18 @@ public sealed class ClientProxy
 
     private static async Task PassErrorAsync(HttpContext context, PeerResponse error)
     {
+        // Re-rendered in the form this IS asked for (the peer rendered it for the envelope request).
+        if (PeerError.TryParse(error.ErrorBody!, out var parsed))
+        {
+            var rendered = ErrorRenderer.RenderRest(parsed, context.Request.Headers.Accept.ToString());
+            context.Response.StatusCode = rendered.StatusCode;
+            context.Response.ContentType = rendered.ContentType;
+            context.Response.Headers[ErrorRenderer.XRoadErrorHeaderName] = rendered.XRoadError;
+            context.Response.ContentLength = rendered.Body.Length;
+            await context.Response.Body.WriteAsync(rendered.Body, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         context.Response.StatusCode = error.ErrorStatus;
         context.Response.Headers[ErrorRenderer.XRoadErrorHeaderName] = error.ErrorCode;
         if (error.ErrorContentType is not null)

@@ -18,7 +18,6 @@ namespace ExchangeGateway.SecurityServer.Exchange;
 public sealed class PeerClient : IDisposable
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
-    private static readonly HttpRequestOptionsKey<SecurityServerId> ExpectedServerKey = new("xgw.expected-server");
     private readonly HttpMessageInvoker _invoker;
     private readonly PeerAuthenticator _authenticator;
     private readonly TrustContextProvider _trust;
@@ -86,7 +85,6 @@ public sealed class PeerClient : IDisposable
             Version = HttpVersion.Version11,
             Content = new EnvelopeContent(prefix, body),
         };
-        request.Options.Set(ExpectedServerKey, server.Id);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         HttpResponseMessage response;
@@ -115,7 +113,7 @@ public sealed class PeerClient : IDisposable
         {
             try
             {
-                return (await ReadAsync(response, endpoint, timeout.Token).ConfigureAwait(false), null, false);
+                return (await ReadAsync(response, server, timeout.Token).ConfigureAwait(false), null, false);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -129,7 +127,7 @@ public sealed class PeerClient : IDisposable
 
     private static ExchangeFailure Network(string message) => ExchangeFailure.ClientProxy(ErrorCatalog.NetworkError, message);
 
-    private async Task<PeerResponse> ReadAsync(HttpResponseMessage response, Uri endpoint, CancellationToken cancellationToken)
+    private async Task<PeerResponse> ReadAsync(HttpResponseMessage response, SecurityServerInfo server, CancellationToken cancellationToken)
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -160,7 +158,7 @@ public sealed class PeerClient : IDisposable
             var head = HeadCodec.DecodeResponse(prefix.Value!.Head);
             var length = head.Success ? head.Value!.BodyLength : -1;
             var body = length < 0 || length > _maxBodyBytes ? null : await BodyBuffer.ReadAsync(stream, _maxBodyBytes, length, cancellationToken).ConfigureAwait(false);
-            _peerCertificates.TryGetValue(endpoint.Authority, out var peer);
+            _peerCertificates.TryGetValue(server.Id.ToString(), out var peer);
             return new PeerResponse { Prefix = body is null ? null : prefix.Value, Body = body, PeerCertificate = peer };
         }
     }
@@ -180,18 +178,16 @@ public sealed class PeerClient : IDisposable
             return false;
         }
 
-        if (sender is HttpRequestMessage request && request.RequestUri is { } uri)
+        // SocketsHttpHandler does not say which request opened the connection, so the certificate is
+        // matched to the server it is registered for; each response is then checked against the server
+        // it was sent to (CheckPeer), so a certificate of another server is refused there.
+        var server = trust.Configuration.FindServerByAuthenticationCertificate(cert.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256));
+        if (server is null)
         {
-            if (request.Options.TryGetValue(ExpectedServerKey, out var expected)
-                && !trust.Configuration.IsAuthenticationCertificateRegistered(expected, cert))
-            {
-                return false;
-            }
-
-            _peerCertificates[uri.Authority] = cert;
-            return true;
+            return false;
         }
 
-        return false;
+        _peerCertificates[server.Id.ToString()] = cert;
+        return true;
     }
 }

@@ -31,17 +31,18 @@ internal sealed class InstrumentAggregate
     public void Record(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var series = Find(tags);
-        switch (Kind)
+        if (Kind == MetricKind.Histogram)
         {
-            case MetricKind.Counter:
-                series.Add(value);
-                break;
-            case MetricKind.Gauge:
-                series.Set(value);
-                break;
-            default:
-                series.Observe(value);
-                break;
+            series.Observe(value);
+        }
+        else if (IsObservable || Kind == MetricKind.Gauge)
+        {
+            // Observable instruments report their current total or level, not an increment.
+            series.Set(value);
+        }
+        else
+        {
+            series.Add(value);
         }
     }
 
@@ -53,17 +54,17 @@ internal sealed class InstrumentAggregate
         }
 
         var series = Find(tags);
-        switch (Kind)
+        if (Kind == MetricKind.Histogram)
         {
-            case MetricKind.Counter:
-                series.Add(value);
-                break;
-            case MetricKind.Gauge:
-                series.Set(value);
-                break;
-            default:
-                series.Observe(value);
-                break;
+            series.Observe(value);
+        }
+        else if (IsObservable || Kind == MetricKind.Gauge)
+        {
+            series.Set(value);
+        }
+        else
+        {
+            series.Add(value);
         }
     }
 

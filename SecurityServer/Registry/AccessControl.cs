@@ -57,9 +57,15 @@ public static class AccessControl
     public static bool IsGranted(LocalService service, GlobalConfiguration? global, ClientId caller, string method, string rawPath)
     {
         ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(rawPath);
+
+        // A path with parameters must match as sent and as Tomcat-like servers read it (see RequestPathRules).
+        var withoutParameters = RequestPathRules.WithoutPathParameters(rawPath);
         foreach (var right in service.AccessRights)
         {
-            if (right.Covers(method, rawPath) && right.Subject.Matches(caller, global))
+            if (right.Covers(method, rawPath)
+                && (ReferenceEquals(withoutParameters, rawPath) || right.Covers(method, withoutParameters))
+                && right.Subject.Matches(caller, global))
             {
                 return true;
             }

@@ -2,7 +2,8 @@ namespace ExchangeGateway.SecurityServer.Registry;
 
 /// <summary>
 /// Replaces a file so that readers see the old bytes or the new ones, never a mix: write a temporary file
-/// in the same directory (mode 0600 on Unix, flushed to disk), then rename it over the target.
+/// in the same directory (mode 0600 on Unix, flushed to disk), then rename it over the target. The rename
+/// is atomic on POSIX file systems; after a crash the file holds the old or the new bytes, never a mix.
 /// </summary>
 internal static class AtomicFile
 {

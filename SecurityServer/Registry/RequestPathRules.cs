@@ -12,11 +12,12 @@ namespace ExchangeGateway.SecurityServer.Registry;
 /// Refused: a path not starting with <c>/</c>; any raw character outside RFC 3986 <c>pchar</c> and <c>/</c>
 /// (so controls, space, <c>\</c>, non-ASCII, <c>?</c>, <c>#</c>); an empty segment other than the last;
 /// malformed percent-encoding or encoded bytes that are not UTF-8; an encoded NUL, control character,
-/// <c>/</c> or <c>\</c>; a dot segment, raw or encoded in any case, also with path parameters
-/// (<c>..;x</c>, which Tomcat resolves) or trailing spaces or dots (which Windows trims); and characters
-/// that normalise to <c>.</c>, <c>/</c> or <c>\</c> (fullwidth forms, one- and two-dot leaders, division
-/// slash). Encoded text is decoded up to three times, so double and triple encodings of the above are
-/// refused too. Letters are never folded: <c>/Admin</c> is simply another path, and since rights only
+/// <c>/</c> or <c>\</c>; an encoded <c>;</c>, <c>?</c> or <c>#</c> (delimiters to servers that decode
+/// first); a dot segment, raw or encoded in any case, also with path parameters (<c>..;x</c>, which Tomcat
+/// resolves) or trailing spaces or dots (which Windows trims); a segment of encoded spaces only; and
+/// characters that normalise to <c>.</c>, <c>/</c> or <c>\</c> (fullwidth forms, one- and two-dot leaders,
+/// division slash). Encoded text is decoded up to three times, so double and triple encodings of the above
+/// are refused too. Letters are never folded: <c>/Admin</c> is simply another path, and since rights only
 /// grant, a path that does not match a grant is denied.
 /// </remarks>
 public static class RequestPathRules
@@ -26,6 +27,9 @@ public static class RequestPathRules
 
     // Decoding levels checked: raw, decoded once, twice, three times.
     private const int MaxDecodeLevels = 3;
+
+    // Overlong forms (%c0%ae for '.') and stray continuation bytes must fail, not become U+FFFD.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Null when <paramref name="rawPath"/> may be matched; otherwise why not (safe to log: it never quotes the path).</summary>
     public static string? Check(ReadOnlySpan<char> rawPath)
@@ -73,6 +77,41 @@ public static class RequestPathRules
         }
     }
 
+    /// <summary>
+    /// The path with each segment's parameters (from a raw <c>;</c> to the segment's end) removed, as Tomcat
+    /// and Spring read it; the same instance when there are none. Access is granted only when a glob
+    /// matches both readings, so <c>/files/secret.txt;.pdf</c> does not pass as <c>/files/*.pdf</c>.
+    /// </summary>
+    public static string WithoutPathParameters(string rawPath)
+    {
+        ArgumentNullException.ThrowIfNull(rawPath);
+        if (!rawPath.Contains(';', StringComparison.Ordinal))
+        {
+            return rawPath;
+        }
+
+        var text = new StringBuilder(rawPath.Length);
+        var skipping = false;
+        foreach (var c in rawPath)
+        {
+            if (c == '/')
+            {
+                skipping = false;
+            }
+            else if (c == ';')
+            {
+                skipping = true;
+            }
+
+            if (!skipping)
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+
     private static string? CheckSegment(ReadOnlySpan<char> raw, int index)
     {
         var hasPercent = false;
@@ -112,6 +151,13 @@ public static class RequestPathRules
                 return problem;
             }
 
+            // Servers that decode before splitting read an encoded ';', '?' or '#' as a delimiter: refused,
+            // as Spring's StrictHttpFirewall does, rather than matched as a literal character.
+            if (Count(decoded, ';') > Count(current, ';') || Count(decoded, '?') > Count(current, '?') || Count(decoded, '#') > Count(current, '#'))
+            {
+                return $"segment {index} contains an encoded ';', '?' or '#'";
+            }
+
             if (!decoded.Contains('%', StringComparison.Ordinal) || decoded == current)
             {
                 return null;
@@ -123,6 +169,8 @@ public static class RequestPathRules
         // Still percent-encoded after three decodings: no legitimate path needs that.
         return $"segment {index} is percent-encoded more than {MaxDecodeLevels} times";
     }
+
+    private static int Count(string text, char c) => text.AsSpan().Count(c);
 
     private static string? CheckDecoded(string decoded, int index)
     {
@@ -150,7 +198,15 @@ public static class RequestPathRules
             }
         }
 
-        return IsDotSegment(decoded) ? $"segment {index} is an encoded dot segment" : null;
+        if (IsDotSegment(decoded))
+        {
+            return $"segment {index} is an encoded dot segment";
+        }
+
+        // Only spaces: Windows trims trailing spaces, so the segment would vanish there.
+        var end = decoded.AsSpan().IndexOfAny(';', '?', '#');
+        var head = end < 0 ? decoded.AsSpan() : decoded.AsSpan(0, end);
+        return !head.IsEmpty && head.IsWhiteSpace() ? $"segment {index} is blank (only encoded spaces)" : null;
     }
 
     /// <summary>
@@ -245,8 +301,6 @@ public static class RequestPathRules
             return $"segment {index} has percent-encoded bytes that are not UTF-8";
         }
     }
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // RFC 3986 §3.3: pchar = unreserved / pct-encoded / sub-delims / ":" / "@".
     private static bool IsPathChar(char c) =>

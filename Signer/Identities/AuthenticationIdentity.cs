@@ -14,8 +14,22 @@ public sealed class AuthenticationIdentity : IDisposable
 {
     private readonly Lazy<SslStreamCertificateContext> _context;
 
-    internal AuthenticationIdentity(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain)
+    /// <summary>
+    /// Wraps a certificate that carries its private key, with its issuing chain (issuer first). The
+    /// identity takes ownership of the certificates. The key store's identities come from
+    /// <see cref="Keys.SoftwareKeyStore.LoadAuthenticationIdentity"/>; this constructor serves hosts and
+    /// tests with certificates from elsewhere (a test PKI).
+    /// </summary>
+    /// <exception cref="ArgumentException">The certificate carries no private key.</exception>
+    public AuthenticationIdentity(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain)
     {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(chain);
+        if (!certificate.HasPrivateKey)
+        {
+            throw new ArgumentException("The authentication certificate must carry its private key.", nameof(certificate));
+        }
+
         Certificate = certificate;
         Chain = chain;
         CertificateSha256 = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));

@@ -11,6 +11,24 @@ namespace ExchangeGateway.Signer.Identities;
 /// </summary>
 public sealed class SigningIdentity : IDisposable
 {
+    /// <summary>
+    /// Wraps a certificate that carries its private key (from a test PKI, or a host's own loader). The
+    /// identity takes ownership of <paramref name="certificateWithKey"/> and the chain certificates.
+    /// </summary>
+    /// <param name="member">The member whose signatures this identity makes.</param>
+    /// <param name="certificateWithKey">The signing certificate with its ECDSA or RSA private key.</param>
+    /// <param name="chain">The issuing chain, issuer first.</param>
+    /// <exception cref="ArgumentException">The certificate carries no ECDSA or RSA private key.</exception>
+    public SigningIdentity(MemberId member, X509Certificate2 certificateWithKey, IReadOnlyList<X509Certificate2> chain)
+        : this(
+            member ?? throw new ArgumentNullException(nameof(member)),
+            certificateWithKey ?? throw new ArgumentNullException(nameof(certificateWithKey)),
+            (AsymmetricAlgorithm?)certificateWithKey.GetECDsaPrivateKey() ?? certificateWithKey.GetRSAPrivateKey()
+                ?? throw new ArgumentException("The certificate carries no ECDSA or RSA private key.", nameof(certificateWithKey)),
+            chain ?? throw new ArgumentNullException(nameof(chain)))
+    {
+    }
+
     internal SigningIdentity(MemberId member, X509Certificate2 certificate, AsymmetricAlgorithm privateKey, IReadOnlyList<X509Certificate2> chain)
     {
         Member = member;

@@ -32,7 +32,7 @@ public sealed record KeySlot
     /// <summary>
     /// The file name stem: <c>auth</c>, or <c>sign_INSTANCE_CLASS_CODE</c>. Identifier parts may contain
     /// <c>.</c>, <c>'</c> and other characters that are awkward or dangerous in file names (a member code
-    /// of <c>..</c> is legal), so every character except <c>A-Z a-z 0-9 -</c> is written as <c>%XX</c>;
+    /// may start with <c>..</c>), so every character except <c>A-Z a-z 0-9 -</c> is written as <c>%XX</c>;
     /// <c>_</c> and <c>%</c> are not identifier characters, so the form is unambiguous.
     /// </summary>
     internal string FileStem => Member is null

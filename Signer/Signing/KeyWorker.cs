@@ -109,6 +109,25 @@ internal sealed class KeyWorker
                 }
             }
         }
+        catch (Exception ex)
+        {
+            // A bug, not an expected failure (those are results). Nobody may be left waiting for a
+            // consumer that is gone: close the queue, fail what is in it, and let the bug surface.
+            _closed = true;
+            _queue.Writer.TryComplete();
+            foreach (var item in batch)
+            {
+                item.Digest?.TrySetException(ex);
+            }
+
+            while (reader.TryRead(out var item))
+            {
+                item.Digest?.TrySetException(ex);
+                item.Detached?.TrySetException(ex);
+            }
+
+            throw;
+        }
         finally
         {
             _ocsp.Untrack(_identity.Certificate);

@@ -59,7 +59,7 @@ public sealed class GlobalConfigurationFollowingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Start_FromAnchor_BecomesReadyWithPublishedSerial_ThenOutdatedPastExpiry()
+    public async Task Start_Uninitialised_FollowsPublishedSerial_ThenReportsOutdatedPastExpiry()
     {
         var app = SecurityServerHost.Build(
             [$"--urls=http://127.0.0.1:{_ssPort}", $"--SecurityServer:AnchorPath={_anchorPath}", $"--SecurityServer:DataDirectory={_dir.File("ss")}", "--Logging:LogLevel:Default=Warning"],
@@ -68,15 +68,17 @@ public sealed class GlobalConfigurationFollowingTests : IAsyncLifetime
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_ssPort}/") };
-            var ready = await WaitForStatusAsync(http, HttpStatusCode.OK);
-            Assert.Equal("ready", ready.GetProperty("status").GetString());
+            // Without keys (no init) the server is never ready, but it follows the configuration.
+            var ready = await WaitForAsync(http, r => r.GetProperty("globalConfiguration").GetProperty("serial").ValueKind == JsonValueKind.Number);
+            Assert.Equal("not_ready", ready.GetProperty("status").GetString());
+            Assert.Equal("server.not_initialised", Assert.Single(ready.GetProperty("reasons").EnumerateArray()).GetString());
             Assert.True(ready.GetProperty("globalConfiguration").GetProperty("serial").GetInt64() >= 1);
             Assert.True(File.Exists(Path.Combine(_dir.File("ss"), "globalconf", Config.Client.ConfigurationClient.FileName)), "the last good copy is persisted");
 
             await _central.StopAsync();
             _time.Advance(TimeSpan.FromMinutes(2));
 
-            var outdated = await WaitForStatusAsync(http, HttpStatusCode.ServiceUnavailable);
+            var outdated = await WaitForAsync(http, r => r.GetProperty("reasons").GetArrayLength() == 2);
             Assert.Equal("not_ready", outdated.GetProperty("status").GetString());
             Assert.Equal(SecurityServerHost.OutdatedGlobalConf, outdated.GetProperty("reasons")[0].GetString());
         }
@@ -117,20 +119,22 @@ public sealed class GlobalConfigurationFollowingTests : IAsyncLifetime
         Assert.Contains("FAILED: ", output.ToString(), StringComparison.Ordinal);
     }
 
-    private static async Task<JsonElement> WaitForStatusAsync(HttpClient http, HttpStatusCode expected)
+    private static async Task<JsonElement> WaitForAsync(HttpClient http, Func<JsonElement, bool> condition)
     {
         for (var i = 0; i < 200; i++)
         {
             using var response = await http.GetAsync("health/ready");
-            if (response.StatusCode == expected)
+            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            if (condition(body))
             {
-                return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                return body;
             }
 
             await Task.Delay(50);
         }
 
-        throw new TimeoutException($"/health/ready never answered {expected} within 200 tries");
+        throw new TimeoutException("/health/ready never reached the expected state within 200 tries");
     }
 
     private static int FreePort()

@@ -104,6 +104,13 @@ public sealed class CertificateValidator
         {
             foreach (var c in extraCertificates)
             {
+                // A self-signed certificate can only end a path as an untrusted root; leaving it out lets
+                // the path stop at a pinned issuing CA even when the sender also shipped its root.
+                if (c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData) && !_anchorThumbprints.Contains(c.Thumbprint))
+                {
+                    continue;
+                }
+
                 policy.ExtraStore.Add(c);
             }
         }

@@ -1,0 +1,273 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using ExchangeGateway.CentralServer.Hosting;
+using ExchangeGateway.SecurityServer.Commands;
+using ExchangeGateway.SecurityServer.Hosting;
+using ExchangeGateway.Testing.Hosting;
+using ExchangeGateway.Testing.Tools;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExchangeGateway.SecurityServer.Tests.Exchange;
+
+/// <summary>
+/// A whole federation in one test process, on loopback: the real dev trust services, a Central Server
+/// with auto-approval, two security servers that enrol through the dev CA and register themselves
+/// through signed management requests, and a fake provider. ss1 hosts the consumer, ss2 the provider.
+/// </summary>
+public sealed class Federation : IAsyncLifetime
+{
+    public const string Consumer = "DEV/GOV/70000001/consumer";
+    public const string OtherConsumer = "DEV/GOV/70000001/unlisted";
+    /// <summary>Local to ss1 but never registered with the Central Server (it does not even exist there).</summary>
+    public const string Ghost = "DEV/GOV/70000001/ghost";
+    public const string ProviderSubsystem = "DEV/ORG/70000002/provider";
+    public const string Ss1 = "DEV/GOV/70000001/ss1";
+    public const string Ss2 = "DEV/ORG/70000002/ss2";
+
+    private readonly List<WebApplication> _servers = [];
+
+    public TempDirectory Directory { get; } = new();
+
+    public TrustServicesInstance Trust { get; private set; } = null!;
+
+    public WebApplication Central { get; private set; } = null!;
+
+    public HttpClient CentralAdmin { get; private set; } = null!;
+
+    public FakeProvider Provider { get; private set; } = null!;
+
+    /// <summary>ss1's clock (shift it to expire configuration or time-stamping; put it back after).</summary>
+    public OffsetTimeProvider Clock1 { get; } = new();
+
+    /// <summary>When true the TSA the federation approved answers 503 (a gate in front of the real one).</summary>
+    public bool TsaDown { get; set; }
+
+    private LoopbackHost _tsaGate = null!;
+
+    public string AnchorPath { get; private set; } = null!;
+
+    public SecurityServerPorts Ports1 { get; } = SecurityServerPorts.Allocate();
+
+    public SecurityServerPorts Ports2 { get; } = SecurityServerPorts.Allocate();
+
+    public WebApplication Server1 { get; private set; } = null!;
+
+    public WebApplication Server2 { get; private set; } = null!;
+
+    /// <summary>An HttpClient for ss1's client proxy (the consumer IS).</summary>
+    public HttpClient ClientProxy { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Provider = await FakeProvider.StartAsync();
+        Trust = await TrustServicesInstance.StartAsync(Directory.File("trust"));
+        var tsaForward = new HttpClient();
+        _tsaGate = await LoopbackHost.StartAsync(null, app => app.Run(async context =>
+        {
+            if (TsaDown)
+            {
+                context.Response.StatusCode = 503;
+                return;
+            }
+
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body);
+            using var content = new ByteArrayContent(body.ToArray());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/timestamp-query");
+            using var answer = await tsaForward.PostAsync(new Uri(Trust.BaseAddress, "tsa"), content);
+            context.Response.StatusCode = (int)answer.StatusCode;
+            context.Response.ContentType = answer.Content.Headers.ContentType?.ToString();
+            await context.Response.Body.WriteAsync(await answer.Content.ReadAsByteArrayAsync());
+        }));
+        var csAdminPort = FreePort();
+        var csPublicPort = FreePort();
+        var console = new StringWriter();
+        Central = CentralServerHost.Build(
+            [
+                $"--CentralServer:AdminUrl=http://127.0.0.1:{csAdminPort}",
+                $"--CentralServer:DataDirectory={Directory.File("central")}",
+                "--CentralServer:InstanceId=DEV",
+                $"--CentralServer:Publication:ConfigurationUrl=http://127.0.0.1:{csPublicPort}",
+                "--CentralServer:Publication:RefreshInterval=00:00:01",
+                "--CentralServer:Management:AutoApprove=true",
+                "--CentralServer:Publication:AcceptableTimeStampFailurePeriod=00:00:30",
+                "--Logging:LogLevel:Default=Warning",
+            ],
+            b => b.Services.AddSingleton(new ConsoleOutput(console)));
+        await Central.StartAsync();
+        var key = console.ToString().Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("API key:", StringComparison.Ordinal))["API key:".Length..].Trim();
+        CentralAdmin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{csAdminPort}/api/v1/") };
+        CentralAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("X-Api-Key", key);
+        await BootstrapRegistryAsync();
+        AnchorPath = Directory.File("anchor.json");
+        await File.WriteAllBytesAsync(AnchorPath, await CentralAdmin.GetByteArrayAsync("anchor"));
+
+        Server1 = await StartServerAsync("ss1", Ss1, Ports1, Clock1, $$"""
+            {"serverId":"{{Ss1}}","clients":[
+              {"id":"{{Consumer}}","connectionType":"http","isCertificates":[],"services":[]},
+              {"id":"{{OtherConsumer}}","connectionType":"https","isCertificates":[],"services":[]},
+              {"id":"{{Ghost}}","connectionType":"http","isCertificates":[],"services":[]}]}
+            """);
+        Server2 = await StartServerAsync("ss2", Ss2, Ports2, TimeProvider.System, $$"""
+            {"serverId":"{{Ss2}}","clients":[
+              {"id":"{{ProviderSubsystem}}","connectionType":"http","isCertificates":[],"services":[
+                {"code":"echo","type":"rest","url":"{{Provider.BaseAddress.ToString().TrimEnd('/')}}","enabled":true,
+                 "connectTimeoutMs":2000,"readTimeoutMs":2000,"totalTimeoutMs":4000,"verifyTls":true,"logBodies":true,
+                 "endpoints":[{"method":"*","path":"/**"}],
+                 "accessRights":[{"subject":"{{Consumer}}"}]},
+                {"code":"getOnly","type":"rest","url":"{{Provider.BaseAddress.ToString().TrimEnd('/')}}","enabled":true,
+                 "connectTimeoutMs":2000,"readTimeoutMs":2000,"totalTimeoutMs":4000,"verifyTls":true,"logBodies":false,
+                 "endpoints":[{"method":"GET","path":"/patients/*"}],
+                 "accessRights":[{"subject":"{{Consumer}}","method":"GET","path":"/patients/*"}]},
+                {"code":"flaky","type":"rest","url":"{{Provider.BaseAddress.ToString().TrimEnd('/')}}","enabled":true,
+                 "connectTimeoutMs":2000,"readTimeoutMs":2000,"totalTimeoutMs":4000,"verifyTls":true,"logBodies":true,
+                 "endpoints":[],"accessRights":[{"subject":"{{Consumer}}"}]},
+                {"code":"off","type":"rest","url":"{{Provider.BaseAddress.ToString().TrimEnd('/')}}","enabled":false,
+                 "connectTimeoutMs":2000,"readTimeoutMs":2000,"totalTimeoutMs":4000,"verifyTls":true,"logBodies":true,
+                 "endpoints":[],"accessRights":[{"subject":"{{Consumer}}"}]},
+                {"code":"down","type":"rest","url":"http://127.0.0.1:{{FreePort()}}","enabled":true,
+                 "connectTimeoutMs":2000,"readTimeoutMs":2000,"totalTimeoutMs":4000,"verifyTls":true,"logBodies":true,
+                 "endpoints":[],"accessRights":[{"subject":"{{Consumer}}"}]}]}]}
+            """);
+        ClientProxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Ports1.ClientProxy}/"), Timeout = TimeSpan.FromSeconds(60) };
+        await WaitReadyAsync(Ports1);
+        await WaitReadyAsync(Ports2);
+        await WaitUntilProviderReachableAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        ClientProxy?.Dispose();
+        foreach (var server in _servers)
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+
+        await Central.StopAsync();
+        await Central.DisposeAsync();
+        await Trust.DisposeAsync();
+        await Provider.DisposeAsync();
+        await _tsaGate.DisposeAsync();
+        CentralAdmin.Dispose();
+        Directory.Dispose();
+    }
+
+    public string DataDirectory(string name) => Directory.File(name);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task<WebApplication> StartServerAsync(string name, string serverId, SecurityServerPorts ports, TimeProvider clock, string serverConf)
+    {
+        var data = Directory.File(name);
+        using (var http = Trust.CreateClient())
+        {
+            var output = new StringWriter();
+            var rc = await InitCommand.RunAsync(["--server-id", serverId, "--trust-services", Trust.BaseAddress.ToString(), $"--SecurityServer:DataDirectory={data}"], output, http);
+            Assert.True(rc == 0, output.ToString());
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(data, "serverconf.json"), serverConf);
+        var app = SecurityServerHost.Build(
+            [
+                $"--SecurityServer:AnchorPath={AnchorPath}",
+                $"--SecurityServer:DataDirectory={data}",
+                $"--SecurityServer:AdminUrl=http://127.0.0.1:{ports.Admin}",
+                $"--SecurityServer:ClientProxyUrl=http://127.0.0.1:{ports.ClientProxy}",
+                $"--SecurityServer:ClientProxyTlsUrl=https://127.0.0.1:{ports.ClientProxyTls}",
+                $"--SecurityServer:ServerProxyUrl=https://127.0.0.1:{ports.ServerProxy}",
+                $"--SecurityServer:PublicAddress=127.0.0.1:{ports.ServerProxy}",
+                "--SecurityServer:AutoRegister=true",
+                "--SecurityServer:MaxBodyBytes=1048576",
+                "--Logging:LogLevel:Default=Warning",
+            ],
+            b => b.Services.AddSingleton(clock));
+        await app.StartAsync();
+        _servers.Add(app);
+        return app;
+    }
+
+    private async Task BootstrapRegistryAsync()
+    {
+        await Post("member-classes", new { code = "GOV", description = "Government" });
+        await Post("member-classes", new { code = "ORG", description = "Organisations" });
+        await Post("members", new { id = "DEV/GOV/70000001", name = "Hospital" });
+        await Post("members", new { id = "DEV/ORG/70000002", name = "Provider" });
+        await Post("subsystems", new { id = Consumer, name = "consumer" });
+        await Post("subsystems", new { id = OtherConsumer, name = "unlisted" });
+        await Post("subsystems", new { id = ProviderSubsystem, name = "provider" });
+        await Post("certification-authorities", new
+        {
+            name = "dev-ca",
+            certificate = await File.ReadAllTextAsync(Path.Combine(Trust.DataDirectory, "ca-intermediate.pem")),
+            ocspUrl = new Uri(Trust.BaseAddress, "ocsp").ToString(),
+            ocspResponderCertificate = await File.ReadAllTextAsync(Path.Combine(Trust.DataDirectory, "ocsp-responder.pem")),
+        });
+        await Post("timestamping-authorities", new
+        {
+            name = "dev-tsa",
+            url = new Uri(_tsaGate.BaseAddress, "tsa").ToString(),
+            certificate = await File.ReadAllTextAsync(Path.Combine(Trust.DataDirectory, "tsa.pem")),
+        });
+    }
+
+    private async Task Post(string path, object body)
+    {
+        using var response = await CentralAdmin.PostAsJsonAsync(path, body);
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static async Task WaitReadyAsync(SecurityServerPorts ports)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Admin}/"), Timeout = TimeSpan.FromSeconds(5) };
+        string last = "";
+        for (var i = 0; i < 300; i++)
+        {
+            using var response = await http.GetAsync("health/ready");
+            last = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The security server on {ports.Admin} did not become ready: {last}");
+    }
+
+    private async Task WaitUntilProviderReachableAsync()
+    {
+        string last = "";
+        for (var i = 0; i < 300; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"r1/{ProviderSubsystem}/echo/warmup");
+            request.Headers.Add("X-Road-Client", Consumer);
+            using var response = await ClientProxy.SendAsync(request);
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        var requests = await CentralAdmin.GetStringAsync("management-requests") + " audit: " + await CentralAdmin.GetStringAsync("audit?limit=50");
+        throw new TimeoutException($"The federation never completed an exchange: {last}; management requests: {requests}");
+    }
+}
+
+/// <summary>The four ports of one security server.</summary>
+public sealed record SecurityServerPorts(int Admin, int ClientProxy, int ClientProxyTls, int ServerProxy)
+{
+    public static SecurityServerPorts Allocate() => new(Federation.FreePort(), Federation.FreePort(), Federation.FreePort(), Federation.FreePort());
+}
