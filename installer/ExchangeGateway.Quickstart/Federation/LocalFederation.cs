@@ -78,7 +78,7 @@ internal sealed partial class LocalFederation : IAsyncDisposable
 
         step = Begin(4, "registry: classes, members, subsystems, CA, TSA");
         await BootstrapRegistryAsync(cancellationToken).ConfigureAwait(false);
-        Done(step, "2 members, 2 subsystems; the dev root and issuing CA (with the OCSP responder) and the TSA approved");
+        Done(step, "2 members, 2 subsystems; the dev issuing CA (with its OCSP responder) and the TSA approved");
 
         step = Begin(5, "anchor (print-anchor)");
         var anchorHash = await WriteAnchorAsync(cancellationToken).ConfigureAwait(false);
@@ -346,21 +346,14 @@ internal sealed partial class LocalFederation : IAsyncDisposable
             await admin.AddSubsystemAsync(server.ClientId, server.ClientId[(server.ClientId.LastIndexOf('/') + 1)..], cancellationToken).ConfigureAwait(false);
         }
 
-        // Both the root and the issuing CA are approved, each with the issuing CA's delegated OCSP responder.
-        // Signatures embed the whole chain, so their paths end at the self-signed root; a bare
-        // authentication certificate (management proof of possession, TLS peers) has only its issuer to
-        // go by, so its path ends at the issuing CA. With both approved, every path ends at an approved CA.
-        var responder = await File.ReadAllTextAsync(Path.Combine(Plan.TrustDirectory, "ocsp-responder.pem"), cancellationToken).ConfigureAwait(false);
-        foreach (var (name, file) in new[] { ("DEV root CA", "ca-root.pem"), ("DEV issuing CA", "ca-intermediate.pem") })
-        {
-            await admin.AddCertificationAuthorityAsync(
-                name,
-                await File.ReadAllTextAsync(Path.Combine(Plan.TrustDirectory, file), cancellationToken).ConfigureAwait(false),
-                Plan.OcspUrl,
-                responder,
-                cancellationToken).ConfigureAwait(false);
-        }
-
+        // The issuing CA is the approved CA, pinned: member certificates chain to it (a shipped root above
+        // it is ignored), and its delegated OCSP responder answers for them.
+        await admin.AddCertificationAuthorityAsync(
+            "DEV issuing CA",
+            await File.ReadAllTextAsync(Path.Combine(Plan.TrustDirectory, "ca-intermediate.pem"), cancellationToken).ConfigureAwait(false),
+            Plan.OcspUrl,
+            await File.ReadAllTextAsync(Path.Combine(Plan.TrustDirectory, "ocsp-responder.pem"), cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         await admin.AddTimestampingAuthorityAsync(
             "DEV TSA",
             Plan.TsaUrl,
