@@ -1,1 +1,3 @@
-internal static class Program { private static int Main() => 0; }
+using ExchangeGateway.LoadBench;
+
+return await LoadBenchApp.RunAsync(args, Console.Out, Console.Error);
