@@ -46,6 +46,7 @@ public sealed class PeerClient : IDisposable
             UseCookies = false,
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
+            ActivityHeadersPropagator = null, // no traceparent/baggage leaks to providers or peers
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             SslOptions = new SslClientAuthenticationOptions

@@ -180,6 +180,7 @@ public sealed class ProviderForwarder : IDisposable
             UseCookies = false,
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
+            ActivityHeadersPropagator = null, // no traceparent/baggage leaks to providers or peers
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
             MaxResponseHeadersLength = 64,

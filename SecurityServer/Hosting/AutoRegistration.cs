@@ -46,9 +46,10 @@ internal sealed partial class AutoRegistration
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            var complete = false;
             try
             {
-                await RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
+                complete = await RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -57,7 +58,8 @@ internal sealed partial class AutoRegistration
 
             try
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+                // Quick while something is missing (a fresh install waits for approval); slow once all is registered.
+                await Task.Delay(TimeSpan.FromSeconds(complete ? 15 : 1), _time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -75,6 +77,14 @@ internal sealed partial class AutoRegistration
         }
 
         var server = local.ServerId;
+        var authMissing = !conf.IsAuthenticationCertificateRegistered(server, _authentication.Certificate);
+        var hosted = conf.FindSecurityServer(server)?.Clients ?? [];
+        var clientsMissing = local.Clients.Where(c => !hosted.Contains(c.Id)).ToList();
+        if (!authMissing && clientsMissing.Count == 0)
+        {
+            return true;
+        }
+
         using var owner = _keys.LoadSigningIdentity(server.Owner);
         if (owner is null)
         {
@@ -82,31 +92,26 @@ internal sealed partial class AutoRegistration
             return false;
         }
 
-        var complete = true;
-        if (!conf.IsAuthenticationCertificateRegistered(server, _authentication.Certificate))
+        if (authMissing)
         {
-            complete = false;
             await SendOnceAsync(conf, "auth", () =>
             {
                 var request = ManagementRequestBuilder.AuthCertRegistration(Guid.NewGuid(), _time.GetUtcNow(), server, _authentication.Certificate.RawData, _options.PublicAddress);
                 return ManagementRequestBuilder.SignedEnvelope(request, owner.Certificate, _authentication.Certificate, _time.GetUtcNow(), owner.Chain);
             }, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var hosted = conf.FindSecurityServer(server)?.Clients ?? [];
-            foreach (var client in local.Clients.Where(c => !hosted.Contains(c.Id)))
-            {
-                complete = false;
-                await SendOnceAsync(conf, "client " + client.Id, () =>
-                {
-                    var request = ManagementRequestBuilder.ClientRegistration(Guid.NewGuid(), _time.GetUtcNow(), server, client.Id);
-                    return ManagementRequestBuilder.SignedEnvelope(request, owner.Certificate, null, _time.GetUtcNow(), owner.Chain);
-                }, cancellationToken).ConfigureAwait(false);
-            }
+            return false;
         }
 
-        return complete;
+        foreach (var client in clientsMissing)
+        {
+            await SendOnceAsync(conf, "client " + client.Id, () =>
+            {
+                var request = ManagementRequestBuilder.ClientRegistration(Guid.NewGuid(), _time.GetUtcNow(), server, client.Id);
+                return ManagementRequestBuilder.SignedEnvelope(request, owner.Certificate, null, _time.GetUtcNow(), owner.Chain);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return false;
     }
 
     private async Task SendOnceAsync(GlobalConfiguration conf, string what, Func<string> envelope, CancellationToken cancellationToken)
