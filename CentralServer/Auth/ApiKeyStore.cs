@@ -1,3 +1,4 @@
+using ExchangeGateway.Common.Security;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using ExchangeGateway.CentralServer.Audit;

@@ -1,3 +1,4 @@
+using ExchangeGateway.Common.Security;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -69,7 +70,7 @@ public sealed class AdminApiKeyStore
             return ParseResult<CreatedAdminApiKey>.Fail(InvalidCode, "roles must name at least one role.");
         }
 
-        var (id, key, hash) = AdminApiKeySecret.Generate();
+        var (id, key, hash) = ApiKeySecret.Generate();
         var info = new AdminApiKey(id, name, [.. roles.Distinct().Order()], Truncate(_time.GetUtcNow()), null);
         lock (_gate)
         {
@@ -117,7 +118,7 @@ public sealed class AdminApiKeyStore
     /// <summary>The active key matching <paramref name="presentedKey"/>, or null when it is malformed, unknown or revoked.</summary>
     public AdminApiKey? Authenticate(string? presentedKey)
     {
-        if (!AdminApiKeySecret.TryParse(presentedKey, out var id, out var hash))
+        if (!ApiKeySecret.TryParse(presentedKey, out var id, out var hash))
         {
             return null;
         }

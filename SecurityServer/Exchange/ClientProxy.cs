@@ -69,41 +69,9 @@ public sealed class ClientProxy
     }
 
     /// <summary>Handles one request from a local IS.</summary>
-    public async Task HandleAsync(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            var failure = await ExchangeAsync(context).ConfigureAwait(false);
-            if (failure is not null)
-            {
-                await _responder.FailAsync(context, Side, failure).ConfigureAwait(false);
-            }
-            else if (!context.Response.Headers.ContainsKey(ErrorRenderer.XRoadErrorHeaderName))
-            {
-                _responder.Succeeded(Side);
-            }
-        }
-        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or BadHttpRequestException)
-        {
-            ExchangeLog.CallerGone(_logger, Side);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            await _responder.FailAsync(context, Side, ExchangeFailure.Client(ErrorCatalog.InvalidRequest, ex.Message)).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The exchange's last line of defence: a bug answers internal_error instead of tearing the connection.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            await _responder.UnexpectedAsync(context, Side, ex, ErrorCode.ClientProxy(ErrorCatalog.InternalError)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _responder.Stage("client_total", started);
-        }
-    }
+    public Task HandleAsync(HttpContext context) =>
+        _responder.RunAsync(
+            context, Side, "client_total", ErrorCode.Client(ErrorCatalog.InvalidRequest), ErrorCode.ClientProxy(ErrorCatalog.InternalError), ExchangeAsync);
 
     private async Task<ExchangeFailure?> ExchangeAsync(HttpContext context)
     {

@@ -19,6 +19,48 @@ public sealed class ExchangeResponder
         _metrics = metrics;
     }
 
+    /// <summary>
+    /// Runs one exchange: a failure value becomes the X-Road error; a caller that went away is logged
+    /// once; unreadable HTTP answers <paramref name="badRequest"/>; a bug answers <paramref name="internalError"/>
+    /// instead of tearing the connection. The total time goes to the <paramref name="totalStage"/> histogram.
+    /// </summary>
+    public async Task RunAsync(HttpContext context, string side, string totalStage, ErrorCode badRequest, ErrorCode internalError, Func<HttpContext, Task<ExchangeFailure?>> exchange)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(exchange);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var failure = await exchange(context).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                await FailAsync(context, side, failure).ConfigureAwait(false);
+            }
+            else if (!context.Response.Headers.ContainsKey(ErrorRenderer.XRoadErrorHeaderName))
+            {
+                Succeeded(side);
+            }
+        }
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            ExchangeLog.CallerGone(_logger, side);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await FailAsync(context, side, new ExchangeFailure(badRequest, ex.Message)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The exchange's last line of defence: a bug answers internal_error instead of tearing the connection.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            await UnexpectedAsync(context, side, ex, internalError).ConfigureAwait(false);
+        }
+        finally
+        {
+            Stage(totalStage, started);
+        }
+    }
+
     /// <summary>Answers <paramref name="context"/> with <paramref name="failure"/>; returns the error (its detail id is in the log).</summary>
     public async Task<ExchangeError> FailAsync(HttpContext context, string side, ExchangeFailure failure, Guid? detail = null)
     {

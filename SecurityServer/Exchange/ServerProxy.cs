@@ -68,41 +68,9 @@ public sealed class ServerProxy
     }
 
     /// <summary>Handles one envelope from another security server.</summary>
-    public async Task HandleAsync(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            var failure = await ExchangeAsync(context).ConfigureAwait(false);
-            if (failure is not null)
-            {
-                await _responder.FailAsync(context, Side, failure).ConfigureAwait(false);
-            }
-            else
-            {
-                _responder.Succeeded(Side);
-            }
-        }
-        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or BadHttpRequestException)
-        {
-            ExchangeLog.CallerGone(_logger, Side);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            await _responder.FailAsync(context, Side, ExchangeFailure.ServerProxy(ErrorCatalog.InvalidMessage, ex.Message)).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The exchange's last line of defence: a bug answers internal_error instead of tearing the connection.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            await _responder.UnexpectedAsync(context, Side, ex, ErrorCode.ServerProxy(ErrorCatalog.InternalError)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _responder.Stage("server_total", started);
-        }
-    }
+    public Task HandleAsync(HttpContext context) =>
+        _responder.RunAsync(
+            context, Side, "server_total", ErrorCode.ServerProxy(ErrorCatalog.InvalidMessage), ErrorCode.ServerProxy(ErrorCatalog.InternalError), ExchangeAsync);
 
     private async Task<ExchangeFailure?> ExchangeAsync(HttpContext context)
     {

@@ -1,3 +1,4 @@
+using ExchangeGateway.Common.Security;
 using ExchangeGateway.CentralServer.Auth;
 using Microsoft.AspNetCore.Http;
 

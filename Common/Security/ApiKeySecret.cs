@@ -1,22 +1,23 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 
-namespace ExchangeGateway.SecurityServer.Admin;
+namespace ExchangeGateway.Common.Security;
 
 /// <summary>
-/// The key format, as on the Central Server: <c>{id}.{secret}</c>, where id is 16 lowercase hex digits
-/// (public: it finds the record and names the key in logs) and secret is 32 random bytes, base64url without
-/// padding. Only SHA-256 of the secret bytes is stored; 256 random bits need no slow hash.
+/// The key format: <c>{id}.{secret}</c>, where id is 16 lowercase hex digits (public, used to find the
+/// record and named in logs) and secret is 32 random bytes, base64url without padding. Only the
+/// SHA-256 of the secret bytes is stored; 256 random bits need no slow hash.
 /// </summary>
-internal static class AdminApiKeySecret
+public static class ApiKeySecret
 {
-    private const int SecretBytes = 32;
+    /// <summary>Random bytes in the secret part.</summary>
+    public const int SecretBytes = 32;
     private const int IdBytes = 8;
     private const int IdChars = IdBytes * 2;
     private const int SecretChars = 43;
 
     /// <summary>A new key: id, full key text and the hash to store.</summary>
-    internal static (string Id, string Key, byte[] Hash) Generate()
+    public static (string Id, string Key, byte[] Hash) Generate()
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdBytes));
         var secret = RandomNumberGenerator.GetBytes(SecretBytes);
@@ -30,8 +31,8 @@ internal static class AdminApiKeySecret
         }
     }
 
-    /// <summary>Splits presented key text into id and secret hash; false when it is not of this format.</summary>
-    internal static bool TryParse(string? key, out string id, out byte[] hash)
+    /// <summary>Splits presented key text into id and secret hash; false when it is not of our format.</summary>
+    public static bool TryParse(string? key, out string id, out byte[] hash)
     {
         id = string.Empty;
         hash = [];
@@ -43,7 +44,7 @@ internal static class AdminApiKeySecret
         var idPart = key.AsSpan(0, IdChars);
         foreach (var c in idPart)
         {
-            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
             {
                 return false;
             }
