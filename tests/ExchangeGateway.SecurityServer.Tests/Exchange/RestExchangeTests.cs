@@ -89,6 +89,57 @@ public sealed class RestExchangeTests
         Assert.DoesNotContain(_f.Provider.Received, r => r.RawTarget.StartsWith("/elsewhere", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task PinnedSecurityServer_IsUsed_AndAnUnknownOneIsRefused()
+    {
+        using var pinned = new HttpRequestMessage(HttpMethod.Get, $"r1/{Federation.ProviderSubsystem}/echo/pinned");
+        pinned.Headers.Add("X-Road-Client", Federation.Consumer);
+        pinned.Headers.Add("X-Road-Security-Server", Federation.Ss2);
+        using (var response = await _f.ClientProxy.SendAsync(pinned))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var marker = Guid.NewGuid().ToString("N");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, $"r1/{Federation.ProviderSubsystem}/echo/{marker}");
+        wrong.Headers.Add("X-Road-Client", Federation.Consumer);
+        wrong.Headers.Add("X-Road-Security-Server", Federation.Ss1);
+        using var refused = await _f.ClientProxy.SendAsync(wrong);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("client.invalid_security_server", refused.Headers.GetValues("X-Road-Error").Single());
+        Assert.DoesNotContain(_f.Provider.Received, r => r.RawTarget.Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AdminPort_ReportsReadinessAndMetrics()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"r1/{Federation.ProviderSubsystem}/echo/metrics");
+        request.Headers.Add("X-Road-Client", Federation.Consumer);
+        using (var ok = await _f.ClientProxy.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_f.Ports1.Admin}/") };
+        using var ready = await admin.GetAsync("health/ready");
+        var readiness = await ready.Content.ReadAsStringAsync();
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, readiness);
+        Assert.Contains("\"messageLog\"", readiness, StringComparison.Ordinal);
+        Assert.Equal("live", await admin.GetStringAsync("health/live"));
+
+        var metrics = await admin.GetStringAsync("metrics");
+        Assert.Contains("xgw_exchanges_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("outcome=\"success\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("xgw_stage_duration_seconds_bucket{", metrics, StringComparison.Ordinal);
+        Assert.Contains("stage=\"sign\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("xgw_messagelog_backlog", metrics, StringComparison.Ordinal);
+        Assert.Contains("xgw_checkpoint_age_seconds", metrics, StringComparison.Ordinal);
+
+        // The proxies never serve the admin endpoints.
+        using var viaProxy = await _f.ClientProxy.GetAsync("metrics");
+        Assert.NotEqual(HttpStatusCode.OK, viaProxy.StatusCode);
+    }
+
     internal int CountRecords(string server, string messageId)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(_f.DataDirectory(server), "messagelog.db")};Mode=ReadOnly");
