@@ -35,7 +35,10 @@ public static class SecurityServerHost
     /// <summary>Builds the application.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The content root is the application folder, not the working directory: configuration files are
+        // watched for changes under the content root, and a working directory holding message logs and
+        // databases would wake every process on every write (it cost tens of µs per exchange).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = builder.Configuration.GetSection(SecurityServerOptions.Section).Get<SecurityServerOptions>() ?? new SecurityServerOptions();
         var adminUrl = builder.Configuration["urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : settings.AdminUrl;
         var keys = new SoftwareKeyStore(Path.Combine(settings.DataDirectory, "keys"));

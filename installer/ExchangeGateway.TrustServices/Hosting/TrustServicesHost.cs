@@ -18,7 +18,10 @@ public static partial class TrustServicesHost
     /// <summary>Builds the application; <paramref name="configure"/> lets tests swap the clock or settings.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The content root is the application folder, not the working directory: configuration files are
+        // watched for changes under the content root, and a working directory holding message logs and
+        // databases would wake every process on every write (it cost tens of µs per exchange).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var urls = builder.Configuration["urls"];
         if (string.IsNullOrEmpty(urls))
         {
