@@ -62,6 +62,35 @@ public sealed class ExchangeErrorTests
     }
 
     [Fact]
+    public async Task IsCertificate_OnlyTheRegisteredOneMayActForTheClient()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        Assert.Equal("server.clientproxy.ssl_authentication_failed", await CallOverTlsAsync(_f.StrangerCertificate, marker));
+        Assert.Equal("server.clientproxy.ssl_authentication_failed", await CallOverTlsAsync(null, marker));
+        Assert.DoesNotContain(_f.Provider.Received, r => r.RawTarget.Contains(marker, StringComparison.Ordinal));
+
+        // With the registered certificate the IS passes the client proxy; the provider's server then
+        // refuses, because this client holds no access right: proof the request went through.
+        Assert.Equal("server.serverproxy.access_denied", await CallOverTlsAsync(_f.IsCertificate, marker));
+    }
+
+    private async Task<string> CallOverTlsAsync(X509Certificate2? certificate, string marker)
+    {
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = static (_, _, _, _) => true };
+        if (certificate is not null)
+        {
+            handler.ClientCertificates.Add(certificate);
+            handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+        }
+
+        using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_f.Ports1.ClientProxyTls}/") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"r1/{Federation.ProviderSubsystem}/echo/{marker}");
+        request.Headers.Add("X-Road-Client", Federation.CertifiedConsumer);
+        using var response = await http.SendAsync(request);
+        return response.Headers.TryGetValues("X-Road-Error", out var codes) ? codes.Single() : $"no error: {(int)response.StatusCode}";
+    }
+
+    [Fact]
     public async Task DuplicateXRoadClient_RawSocket_IsRefused()
     {
         var marker = Guid.NewGuid().ToString("N");

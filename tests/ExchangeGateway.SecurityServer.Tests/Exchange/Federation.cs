@@ -21,6 +21,9 @@ public class Federation : IAsyncLifetime
 {
     public const string Consumer = "DEV/GOV/70000001/consumer";
     public const string OtherConsumer = "DEV/GOV/70000001/unlisted";
+
+    /// <summary>A consumer that must call over HTTPS with its one registered IS certificate.</summary>
+    public const string CertifiedConsumer = "DEV/GOV/70000001/certified";
     /// <summary>Local to ss1 but never registered with the Central Server (it does not even exist there).</summary>
     public const string Ghost = "DEV/GOV/70000001/ghost";
     public const string ProviderSubsystem = "DEV/ORG/70000002/provider";
@@ -30,6 +33,20 @@ public class Federation : IAsyncLifetime
     private readonly List<IAsyncDisposable> _servers = [];
 
     public TempDirectory Directory { get; } = new();
+
+    /// <summary>The certificate the certified consumer's IS presents (self-signed, as IS certificates often are).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 IsCertificate { get; } = SelfSigned("CN=certified IS");
+
+    /// <summary>Another IS certificate, not registered for anyone.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 StrangerCertificate { get; } = SelfSigned("CN=stranger IS");
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSigned(string subject)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(subject, key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(cert.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+    }
 
     public TrustServicesInstance Trust { get; private set; } = null!;
 
@@ -109,6 +126,7 @@ public class Federation : IAsyncLifetime
             {"serverId":"{{Ss1}}","clients":[
               {"id":"{{Consumer}}","connectionType":"http","isCertificates":[],"services":[]},
               {"id":"{{OtherConsumer}}","connectionType":"https","isCertificates":[],"services":[]},
+              {"id":"{{CertifiedConsumer}}","connectionType":"https-certificate","isCertificates":["{{Convert.ToHexStringLower(IsCertificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256))}}"],"services":[]},
               {"id":"{{Ghost}}","connectionType":"http","isCertificates":[],"services":[]}]}
             """);
         Server2 = await StartServerAsync("ss2", Ss2, Ports2, TimeProvider.System, $$"""
@@ -222,6 +240,7 @@ public class Federation : IAsyncLifetime
         await Post("members", new { id = "DEV/ORG/70000002", name = "Provider" });
         await Post("subsystems", new { id = Consumer, name = "consumer" });
         await Post("subsystems", new { id = OtherConsumer, name = "unlisted" });
+        await Post("subsystems", new { id = CertifiedConsumer, name = "certified" });
         await Post("subsystems", new { id = ProviderSubsystem, name = "provider" });
         await Post("certification-authorities", new
         {
