@@ -177,10 +177,31 @@ public sealed class ExchangeErrorTests
     public async Task ProviderFailure_IsAFastServiceFailed_AndAHealthyCallStillWorks(string service, string path)
     {
         // Twenty at once must not starve the server: afterwards a healthy exchange still succeeds.
+        var before = ConnectionsToProvider();
         var failures = Enumerable.Range(0, 20).Select(_ => ExpectAsync(Request("GET", $"r1/{Federation.ProviderSubsystem}/{service}{path}"), HttpStatusCode.InternalServerError, "server.serverproxy.service_failed"));
         await Task.WhenAll(failures);
         using var healthy = await _f.ClientProxy.SendAsync(Request("GET", $"r1/{Federation.ProviderSubsystem}/echo/healthy"));
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
+
+        // No socket is left behind: the hung and broken connections to the provider are closed
+        // (allow the pool a couple of idle keep-alive connections).
+        var after = ConnectionsToProvider();
+        for (var i = 0; i < 50 && after > before + 2; i++)
+        {
+            await Task.Delay(100);
+            after = ConnectionsToProvider();
+        }
+
+        Assert.True(after <= before + 2, $"{after} connections to the provider remain (were {before})");
+    }
+
+    /// <summary>Established TCP connections towards the fake provider's port, from /proc/net/tcp and tcp6 (dual-mode sockets show there).</summary>
+    private int ConnectionsToProvider()
+    {
+        var port = _f.Provider.BaseAddress.Port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture);
+        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists).SelectMany(f => File.ReadLines(f).Skip(1))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(f => f.Length > 3 && f[2].EndsWith(":" + port, StringComparison.Ordinal) && f[3] == "01");
     }
 
     [Fact]
