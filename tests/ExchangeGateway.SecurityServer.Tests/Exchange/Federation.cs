@@ -175,11 +175,28 @@ public class Federation : IAsyncLifetime
 
     public string DataDirectory(string name) => Directory.File(name);
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768 and up here), so that an outgoing connection
+    /// of another test cannot take it between this check and the server binding it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken; try another.
+            }
+        }
+
+        throw new InvalidOperationException("No free port found between 20000 and 32000.");
     }
 
     private async Task<IAsyncDisposable> StartServerAsync(string name, string serverId, SecurityServerPorts ports, TimeProvider clock, string serverConf)
@@ -293,7 +310,7 @@ public class Federation : IAsyncLifetime
     private async Task WaitUntilProviderReachableAsync()
     {
         string last = "";
-        for (var i = 0; i < 300; i++)
+        for (var i = 0; i < 600; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"r1/{ProviderSubsystem}/echo/warmup");
             request.Headers.Add("X-Road-Client", Consumer);

@@ -46,7 +46,14 @@ public sealed class SigkillTests : IClassFixture<ProcessFederation>
             await Task.WhenAll(load);
 
             _f.Process(victim).Start();
-            await Federation.WaitReadyAsync(victim == "ss1" ? _f.Ports1 : _f.Ports2);
+            try
+            {
+                await Federation.WaitReadyAsync(victim == "ss1" ? _f.Ports1 : _f.Ports2);
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message}; {victim} log: {_f.Process(victim).LogTail()}", ex);
+            }
         }
 
         _output.WriteLine($"{rounds} rounds in {clock.Elapsed.TotalSeconds:F0} s: {acknowledged.Count} exchanges acknowledged, {failed} interrupted");
