@@ -1,18 +1,17 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ExchangeGateway.Common.Crypto.Batch;
-using ExchangeGateway.Common.Crypto.X509;
 using ExchangeGateway.Common.Errors;
 using ExchangeGateway.Common.Exchange;
 using ExchangeGateway.Common.Identifiers;
 using ExchangeGateway.Config.Model;
 using ExchangeGateway.MessageLog.Records;
+using ExchangeGateway.SecurityServer.Hosting;
 using ExchangeGateway.SecurityServer.Operations;
 using ExchangeGateway.SecurityServer.Registry;
 using ExchangeGateway.Signer.Signing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using ExchangeGateway.SecurityServer.Hosting;
 
 namespace ExchangeGateway.SecurityServer.Exchange;
 

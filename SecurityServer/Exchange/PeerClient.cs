@@ -4,7 +4,6 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Common.Errors;
 using ExchangeGateway.Common.Exchange;
-using ExchangeGateway.Common.Identifiers;
 using ExchangeGateway.Config.Model;
 using ExchangeGateway.Signer.Identities;
 
@@ -153,7 +152,7 @@ public sealed class PeerClient : IDisposable
             var prefix = await EnvelopeFrame.ReadPrefixAsync(stream, cancellationToken).ConfigureAwait(false);
             if (!prefix.Success)
             {
-                return new PeerResponse { ErrorStatus = 0, ErrorCode = null, ErrorBody = null };
+                return new PeerResponse(); // neither a signed answer nor an X-Road error: the caller reports invalid_response
             }
 
             var head = HeadCodec.DecodeResponse(prefix.Value!.Head);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Common.Crypto.Batch;
 using ExchangeGateway.Common.Crypto.X509;
 using ExchangeGateway.Common.Errors;
@@ -49,7 +48,4 @@ public static class SignatureChecks
     }
 
     private static ExchangeFailure Fail(ErrorFamily family, ErrorCatalogEntry entry, string message) => new(ErrorCode.Create(family, entry), message);
-
-    /// <summary>The leaf of a chain (for messages).</summary>
-    internal static string Describe(X509Certificate2 certificate) => certificate.Subject;
 }
