@@ -19,7 +19,7 @@ namespace ExchangeGateway.Common.Exchange;
 /// Response: <c>{"v":1,"type":"rest-response","status","service","client","id","requestId","requestHash","headers",
 /// "bodyLength","bodyDigest"}</c>. <c>bodyDigest</c> is base64 SHA-512.
 /// </remarks>
-public static class HeadCodec
+public static partial class HeadCodec
 {
     /// <summary>Heads longer than this are refused.</summary>
     public const int MaxHeadBytes = 64 * 1024;
@@ -259,6 +259,39 @@ public static class HeadCodec
 
                         fields.BodyDigest = digest;
                         break;
+                    case "soapLength":
+                        if (r.TokenType != JsonTokenType.Number || !r.TryGetInt64(out var soapLength) || soapLength < 0)
+                        {
+                            return Fail<HeadFields>("soapLength is not a non-negative integer.");
+                        }
+
+                        fields.SoapLength = soapLength;
+                        break;
+                    case "soapDigest":
+                        if (r.TokenType != JsonTokenType.String || !r.TryGetBytesFromBase64(out var soapDigest) || soapDigest.Length != 64)
+                        {
+                            return Fail<HeadFields>("soapDigest is not a base64 SHA-512 digest.");
+                        }
+
+                        fields.SoapDigest = soapDigest;
+                        break;
+                    case "fault":
+                        if (r.TokenType is not (JsonTokenType.True or JsonTokenType.False))
+                        {
+                            return Fail<HeadFields>("fault is not a boolean.");
+                        }
+
+                        fields.Fault = r.TokenType == JsonTokenType.True;
+                        break;
+                    case "attachments":
+                        var attachments = ReadAttachments(ref r);
+                        if (attachments is null)
+                        {
+                            return Fail<HeadFields>($"attachments must be at most {MaxAttachments} [contentId, contentType, length, digest] entries.");
+                        }
+
+                        fields.Attachments = attachments;
+                        break;
                     case "headers":
                         var headers = ReadHeaders(ref r);
                         if (headers is null)
@@ -403,6 +436,14 @@ public static class HeadCodec
         public byte[] BodyDigest { get; set; } = [];
 
         public int Status { get; set; }
+
+        public long SoapLength { get; set; } = -1;
+
+        public byte[] SoapDigest { get; set; } = [];
+
+        public bool Fault { get; set; }
+
+        public List<AttachmentDigest> Attachments { get; set; } = [];
 
         public string Str(string name) => Strings.GetValueOrDefault(name) ?? string.Empty;
     }
