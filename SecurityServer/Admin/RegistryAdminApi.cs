@@ -107,7 +107,7 @@ public static class RegistryAdminApi
         return Change(context, store, "client.put", id!.ToString(), local =>
         {
             var existing = local.FindClient(id);
-            var client = settings.Value with { Services = existing?.Services ?? [] };
+            var client = settings.Value with { Services = existing?.Services ?? [], Descriptions = existing?.Descriptions ?? [] };
             var next = local.WithClient(client);
             return next.Success
                 ? LocalConfigurationChange.Commit(next.Value, Outcome.Ok(
