@@ -107,7 +107,7 @@ public static partial class RegistryAdminApi
             {
                 Type = type,
                 Url = request.Url,
-                Content = request.Content is { } uploaded ? new ReadOnlyMemory<byte>(uploaded) : null, // a null array would become empty memory
+                Content = request.Content is { } uploaded ? new ReadOnlyMemory<byte>(uploaded) : (ReadOnlyMemory<byte>?)null, // a bare null would become empty memory
                 ServiceCode = request.ServiceCode,
                 ServiceUrl = request.ServiceUrl,
             },

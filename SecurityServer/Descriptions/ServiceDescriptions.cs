@@ -345,9 +345,14 @@ public sealed class ServiceDescriptions
 
     private DescriptionFailure? CheckRequest(ClientId client, DescriptionRequest request)
     {
-        if (_store.Current is null)
+        if (_store.Current is not { } local)
         {
             return NotInitialised();
+        }
+
+        if (local.FindClient(client) is null)
+        {
+            return NoClient(client);
         }
 
         if (client.AsSubsystem() is not { } owner)
