@@ -90,8 +90,19 @@ public sealed class SoapMessageReaderTests
     [InlineData("text/xml; charset=utf-8; charset=utf-8")]
     [InlineData("text/xml; a=\"unclosed")]
     [InlineData("text/xml, text/html")]
+    [InlineData("text/xml; a=1; a=2")]
     public void Plain_RefusedContentTypes_InvalidContentType(string? contentType) =>
         AssertFails(Encoding.UTF8.GetBytes(Request()), contentType, InvalidContentType);
+
+    [Fact]
+    public void ContentType_ParameterCap()
+    {
+        var body = Encoding.UTF8.GetBytes(Request());
+        string With(int count) => "text/xml" + string.Concat(Enumerable.Range(0, count).Select(i => $"; p{i}=v"));
+
+        AssertReads(body, With(32));
+        AssertFails(body, With(33), InvalidContentType, "more than 32 parameters");
+    }
 
     [Fact]
     public void Plain_XopInclude_MimeParsingFailed() =>
