@@ -167,10 +167,12 @@ public sealed class ServerMetaservices
             string? code = null;
             string? version = null;
             var inWrapper = false;
-            while (reader.Read())
+            var more = reader.Read();
+            while (more)
             {
                 if (reader.NodeType != XmlNodeType.Element)
                 {
+                    more = reader.Read();
                     continue;
                 }
 
@@ -180,8 +182,9 @@ public sealed class ServerMetaservices
                 }
                 else if (inWrapper && reader.NamespaceURI == SoapNamespaces.XRoad && reader.LocalName is "serviceCode" or "serviceVersion")
                 {
+                    // ReadElementContentAsString leaves the reader on the node after the element: do not Read() past it.
                     var isCode = reader.LocalName == "serviceCode";
-                    var text = reader.IsEmptyElement ? string.Empty : reader.ReadElementContentAsString();
+                    var text = reader.ReadElementContentAsString();
                     if (isCode)
                     {
                         code = text;
@@ -190,7 +193,11 @@ public sealed class ServerMetaservices
                     {
                         version = text.Length == 0 ? null : text;
                     }
+
+                    continue;
                 }
+
+                more = reader.Read();
             }
 
             return string.IsNullOrEmpty(code)

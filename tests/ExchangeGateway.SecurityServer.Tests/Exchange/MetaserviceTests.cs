@@ -137,6 +137,11 @@ public sealed class MetaserviceTests
         Assert.Contains("<wsdl:operation name=\"describedSoap\">", body, StringComparison.Ordinal);
         Assert.DoesNotContain(_f.Provider.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/soap/echo", body, StringComparison.Ordinal);
 
+        // A version right after the code (no whitespace between) is read too: describedSoap has no v9.
+        var versioned = getWsdl.Replace("describedSoap</xrd:serviceCode>", "describedSoap</xrd:serviceCode><xrd:serviceVersion>v9</xrd:serviceVersion>", StringComparison.Ordinal)
+            .Replace("<xrd:id>", "<xrd:id>v-", StringComparison.Ordinal);
+        Assert.Equal("server.serverproxy.unknown_service", SoapFixtures.FaultCode(await PostSoapAsync(versioned)));
+
         var secret = getWsdl.Replace(">describedSoap<", ">secretSoap<", StringComparison.Ordinal).Replace("<xrd:id>", "<xrd:id>s-", StringComparison.Ordinal);
         Assert.Equal("server.serverproxy.access_denied", SoapFixtures.FaultCode(await PostSoapAsync(secret)));
     }
