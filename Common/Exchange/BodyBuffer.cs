@@ -11,14 +11,16 @@ namespace ExchangeGateway.Common.Exchange;
 public sealed class BodyBuffer : IDisposable
 {
     private const int Chunk = 64 * 1024;
+    private readonly bool _pooled;
     private byte[] _buffer;
     private bool _disposed;
 
-    private BodyBuffer(byte[] buffer, int length, byte[] digest)
+    private BodyBuffer(byte[] buffer, int length, byte[] digest, bool pooled = true)
     {
         _buffer = buffer;
         Length = length;
         Digest = digest;
+        _pooled = pooled;
     }
 
     /// <summary>The body length.</summary>
@@ -39,6 +41,13 @@ public sealed class BodyBuffer : IDisposable
 
     /// <summary>An empty body.</summary>
     public static BodyBuffer Empty() => new([], 0, SHA512.HashData(ReadOnlySpan<byte>.Empty));
+
+    /// <summary>A body the gateway made itself (a metaservice answer, a SOAP part with the request hash added); the array is not pooled.</summary>
+    public static BodyBuffer FromBytes(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        return new BodyBuffer(bytes, bytes.Length, SHA512.HashData(bytes), pooled: false);
+    }
 
     /// <summary>
     /// Reads <paramref name="stream"/> to its end, or exactly <paramref name="expectedLength"/> bytes when
@@ -111,7 +120,7 @@ public sealed class BodyBuffer : IDisposable
         }
 
         _disposed = true;
-        if (_buffer.Length > 0)
+        if (_pooled && _buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_buffer);
         }

@@ -18,6 +18,9 @@ public static class EnvelopeFrame
     /// <summary>The path the server proxy accepts REST envelopes on.</summary>
     public const string RestPath = "/xgw/v1/rest";
 
+    /// <summary>The path the server proxy accepts SOAP envelopes on.</summary>
+    public const string SoapPath = "/xgw/v1/soap";
+
     /// <summary>The longest signature part accepted.</summary>
     public const int MaxSignatureBytes = 64 * 1024;
 

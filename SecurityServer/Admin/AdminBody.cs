@@ -12,7 +12,10 @@ namespace ExchangeGateway.SecurityServer.Admin;
 /// </summary>
 internal static class AdminBody
 {
-    internal static async Task<(byte[]? Body, AdminFailure? Failure)> ReadAsync(HttpContext context)
+    internal static Task<(byte[]? Body, AdminFailure? Failure)> ReadAsync(HttpContext context) => ReadAsync(context, MaxBytes(context));
+
+    /// <summary>As <see cref="ReadAsync(HttpContext)"/> with its own cap, for bodies that carry documents.</summary>
+    internal static async Task<(byte[]? Body, AdminFailure? Failure)> ReadAsync(HttpContext context, int max)
     {
         var request = context.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
@@ -22,7 +25,6 @@ internal static class AdminBody
             return (null, new AdminFailure(AdminFailureKind.UnsupportedMediaType, "The body must be JSON (Content-Type: application/json)."));
         }
 
-        var max = MaxBytes(context);
         var body = await ReadBoundedAsync(context, max).ConfigureAwait(false);
         return body is null
             ? (null, new AdminFailure(AdminFailureKind.TooLarge, $"The body exceeds {max} bytes."))

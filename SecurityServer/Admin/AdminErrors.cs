@@ -17,6 +17,9 @@ public static class AdminErrors
         AdminFailureKind.Forbidden => "auth.forbidden",
         AdminFailureKind.LoopbackOnly => "auth.loopback_only",
         AdminFailureKind.WriteFailed => "registry.write_failed",
+        AdminFailureKind.DescriptionInvalid => "description.invalid",
+        AdminFailureKind.DescriptionFetchFailed => "description.fetch_failed",
+        AdminFailureKind.Conflict => "registry.conflict",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -31,6 +34,9 @@ public static class AdminErrors
         AdminFailureKind.Unauthenticated => StatusCodes.Status401Unauthorized,
         AdminFailureKind.Forbidden or AdminFailureKind.LoopbackOnly => StatusCodes.Status403Forbidden,
         AdminFailureKind.WriteFailed => StatusCodes.Status500InternalServerError,
+        AdminFailureKind.DescriptionInvalid => StatusCodes.Status422UnprocessableEntity,
+        AdminFailureKind.DescriptionFetchFailed => StatusCodes.Status502BadGateway,
+        AdminFailureKind.Conflict => StatusCodes.Status409Conflict,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -38,4 +38,13 @@ public enum AdminFailureKind
 
     /// <summary>The configuration file could not be written; nothing changed (<c>registry.write_failed</c>, 500).</summary>
     WriteFailed,
+
+    /// <summary>The description document is not a usable WSDL or OpenAPI 3 document (<c>description.invalid</c>, 422).</summary>
+    DescriptionInvalid,
+
+    /// <summary>The description document could not be fetched from its URL (<c>description.fetch_failed</c>, 502).</summary>
+    DescriptionFetchFailed,
+
+    /// <summary>The change clashes with something that exists, e.g. a service code taken by another service (<c>registry.conflict</c>, 409).</summary>
+    Conflict,
 }

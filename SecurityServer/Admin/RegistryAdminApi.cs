@@ -15,7 +15,7 @@ namespace ExchangeGateway.SecurityServer.Admin;
 /// (<c>Authorization: X-Api-Key {key}</c>); errors are problem details with a stable <c>code</c>.
 /// Identifiers in paths are one percent-encoded segment: <c>/api/v1/clients/DEV%2FGOV%2F70000001%2Fconsumer</c>.
 /// </summary>
-public static class RegistryAdminApi
+public static partial class RegistryAdminApi
 {
     /// <summary>The path prefix.</summary>
     public const string Prefix = "/api/v1";
@@ -49,6 +49,8 @@ public static class RegistryAdminApi
         api.MapPut("/clients/{clientId}/services/{serviceCode}", PutService).WithMetadata(new AdminAccess(AdminPermission.ManageServices, "service.put"));
         api.MapDelete("/clients/{clientId}/services/{serviceCode}", DeleteService).WithMetadata(new AdminAccess(AdminPermission.ManageServices, "service.delete"));
         api.MapPut("/clients/{clientId}/services/{serviceCode}/access-rights", PutAccessRights).WithMetadata(new AdminAccess(AdminPermission.ManageServices, "access-rights.put"));
+
+        MapServiceDescriptions(api);
 
         api.MapGet("/api-keys", ListKeys).WithMetadata(new AdminAccess(AdminPermission.ManageApiKeys, "api-key.list", LoopbackOnly: true));
         api.MapPost("/api-keys", CreateKey).WithMetadata(new AdminAccess(AdminPermission.ManageApiKeys, "api-key.create", LoopbackOnly: true));
@@ -107,7 +109,7 @@ public static class RegistryAdminApi
         return Change(context, store, "client.put", id!.ToString(), local =>
         {
             var existing = local.FindClient(id);
-            var client = settings.Value with { Services = existing?.Services ?? [] };
+            var client = settings.Value with { Services = existing?.Services ?? [], Descriptions = existing?.Descriptions ?? [] };
             var next = local.WithClient(client);
             return next.Success
                 ? LocalConfigurationChange.Commit(next.Value, Outcome.Ok(

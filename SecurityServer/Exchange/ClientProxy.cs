@@ -28,49 +28,43 @@ public sealed class ClientProxy
 
     private const string R1Prefix = "/r1/";
     private readonly LocalConfigurationStore _local;
-    private readonly TrustContextProvider _trust;
-    private readonly BatchingSigner _signer;
-    private readonly OwnIdentity _identity;
-    private readonly ExchangeRecorder _recorder;
-    private readonly PeerClient _peers;
-    private readonly PeerAuthenticator _authenticator;
+    private readonly ClientExchangeSteps _steps;
+    private readonly SoapClientProxy _soap;
     private readonly ExchangeResponder _responder;
-    private readonly TimeProvider _time;
-    private readonly ILogger<ClientProxy> _logger;
     private readonly long _maxBodyBytes;
 
     /// <summary>Creates the proxy.</summary>
     public ClientProxy(
         LocalConfigurationStore local,
-        TrustContextProvider trust,
-        BatchingSigner signer,
-        OwnIdentity identity,
-        ExchangeRecorder recorder,
-        PeerClient peers,
-        PeerAuthenticator authenticator,
+        ClientExchangeSteps steps,
+        SoapClientProxy soap,
         ExchangeResponder responder,
-        IOptions<SecurityServerOptions> options,
-        TimeProvider time,
-        ILogger<ClientProxy> logger)
+        IOptions<SecurityServerOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _local = local;
-        _trust = trust;
-        _signer = signer;
-        _identity = identity;
-        _recorder = recorder;
-        _peers = peers;
-        _authenticator = authenticator;
+        _steps = steps;
+        _soap = soap;
         _responder = responder;
-        _time = time;
-        _logger = logger;
         _maxBodyBytes = options.Value.MaxBodyBytes;
     }
 
-    /// <summary>Handles one request from a local IS.</summary>
-    public Task HandleAsync(HttpContext context) =>
-        _responder.RunAsync(
+    /// <summary>
+    /// Handles one request from a local IS: X-Road REST under <c>/r1/</c>; anything else POSTed is a SOAP
+    /// (message protocol 4.0) request, as X-Road's client proxy accepts SOAP on any path.
+    /// </summary>
+    public Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        if (!raw.StartsWith(R1Prefix, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
+        {
+            return _soap.HandleAsync(context);
+        }
+
+        return _responder.RunAsync(
             context, Side, "client_total", ErrorCode.Client(ErrorCatalog.InvalidRequest), ErrorCode.ClientProxy(ErrorCatalog.InternalError), ExchangeAsync);
+    }
 
     private async Task<ExchangeFailure?> ExchangeAsync(HttpContext context)
     {
@@ -82,26 +76,9 @@ public sealed class ClientProxy
         }
 
         var (service, target, client, local) = (request.Service!, request.Target!, request.Client!, request.Local!);
-        if (!_trust.TryGet(out var trust))
-        {
-            return ExchangeFailure.ClientProxy(ErrorCatalog.OutdatedGlobalConf, "The global configuration is missing or expired; exchanges stop until a valid one is downloaded.");
-        }
-
-        var conf = trust.Configuration;
-        if (!conf.FindServersHosting(client).Any(s => s.Id == local.ServerId))
-        {
-            return ExchangeFailure.ClientProxy(ErrorCatalog.InvalidClientIdentifier, $"The client {client} is not registered for this security server in the global configuration.");
-        }
-
-        var candidates = FindProviderServers(conf, service, request.Pinned, out var routeFailure);
-        if (routeFailure is not null)
+        if (_steps.Route(local, client, service, request.Pinned, out var trust, out var candidates) is { } routeFailure)
         {
             return routeFailure;
-        }
-
-        if (!_recorder.IsWithinTimeStampingPeriod)
-        {
-            return ExchangeFailure.ClientProxy(ErrorCatalog.TimestamperFailed, "Time-stamping has failed for longer than the acceptable period; no new messages are accepted until it recovers.");
         }
 
         if (context.Request.ContentLength is { } declared && declared > _maxBodyBytes)
@@ -109,12 +86,7 @@ public sealed class ClientProxy
             return TooLarge();
         }
 
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = null; // Enforced below with X-Road's error shape.
-        }
-
+        DisableFrameworkBodyLimit(context);
         using var body = await BodyBuffer.ReadAsync(context.Request.Body, _maxBodyBytes, context.Request.ContentLength, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
@@ -137,74 +109,41 @@ public sealed class ClientProxy
             BodyLength = body.Length,
             BodyDigest = body.Digest,
         };
-        var headBytes = HeadCodec.Encode(head);
+        var outbound = new OutboundRequest(client, service, head.MessageId, head.RequestId, head.UserId, HeadCodec.Encode(head), body, EnvelopeFrame.RestPath);
         _responder.Stage("client_parse", stage);
 
-        stage = Stopwatch.GetTimestamp();
-        var signed = await _signer.SignAsync(client.Member, RequestHash.SigningDigest(headBytes), context.RequestAborted).ConfigureAwait(false);
-        if (!signed.IsSuccess)
+        var (prefix, notSent) = await _steps.SignAndLogAsync(outbound, context.RequestAborted).ConfigureAwait(false);
+        if (notSent is not null)
         {
-            return ExchangeFailure.ClientProxy(ErrorCatalog.CannotCreateSignature, $"The request cannot be signed for {client.Member}: {signed.Message}");
+            return notSent;
         }
 
-        var signature = BatchSignatureEncoding.Encode(signed.Signature!);
-        _responder.Stage("sign", stage);
-
-        stage = Stopwatch.GetTimestamp();
-        var requestRecord = new MessageRecord
-        {
-            Side = RecordSide.Client,
-            Kind = RecordKind.Request,
-            MessageId = head.MessageId,
-            RequestId = head.RequestId,
-            ClientId = client.ToString(),
-            ServiceId = service.ToString(),
-            At = _time.GetUtcNow(),
-            UserId = head.UserId,
-            Head = headBytes,
-            Signature = signature,
-            Ocsp = signed.OcspResponse,
-            BodyDigest = body.Digest,
-            BodyLength = body.Length,
-            Body = body.Memory,
-        };
-        if (await _recorder.AppendAsync(requestRecord, ErrorFamily.ServerClientProxy, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
-        {
-            return notLogged;
-        }
-
-        _responder.Stage("log_request", stage);
-        var outcome = await SendAndVerifyAsync(context, trust, candidates, head, headBytes, signature, signed.OcspResponse, body).ConfigureAwait(false);
+        var outcome = await SendAndVerifyAsync(context, trust!, candidates, head, outbound, prefix!).ConfigureAwait(false);
         if (outcome is not null)
         {
-            await RecordErrorOutcomeAsync(head, outcome.Code.Value, ErrorHttpStatus.ForRest(outcome.Code)).ConfigureAwait(false);
+            await _steps.RecordErrorOutcomeAsync(outbound, outcome.Code.Value, ErrorHttpStatus.ForRest(outcome.Code)).ConfigureAwait(false);
         }
 
         return outcome;
     }
 
-    private async Task<ExchangeFailure?> SendAndVerifyAsync(
-        HttpContext context, TrustContext trust, IReadOnlyList<SecurityServerInfo> candidates, RestRequestHead head, byte[] headBytes, byte[] signature, ReadOnlyMemory<byte> signingOcsp, BodyBuffer body)
+    /// <summary>Lets the proxy enforce the body limit itself, with X-Road's error shape.</summary>
+    internal static void DisableFrameworkBodyLimit(HttpContext context)
     {
-        var stage = Stopwatch.GetTimestamp();
-        var prefix = EnvelopeFrame.WritePrefix(new EnvelopePrefix(headBytes, signature, signingOcsp.ToArray(), _identity.AuthenticationOcsp().ToArray()));
-        PeerResponse? response = null;
-        SecurityServerInfo? provider = null;
-        ExchangeFailure? failure = null;
-        foreach (var candidate in candidates)
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
         {
-            var sent = await _peers.SendAsync(candidate, prefix, body.Memory, context.RequestAborted).ConfigureAwait(false);
-            (response, failure, provider) = (sent.Response, sent.Failure, candidate);
-            if (!sent.ConnectFailed)
-            {
-                break;
-            }
+            sizeFeature.MaxRequestBodySize = null;
         }
+    }
 
-        _responder.Stage("send", stage);
+    private async Task<ExchangeFailure?> SendAndVerifyAsync(
+        HttpContext context, TrustContext trust, IReadOnlyList<SecurityServerInfo> candidates, RestRequestHead head, OutboundRequest outbound, EnvelopePrefix prefix)
+    {
+        var (response, provider, failure) = await _steps.SendAsync(candidates, outbound, prefix, context.RequestAborted).ConfigureAwait(false);
         if (response is null)
         {
-            return failure ?? ExchangeFailure.ClientProxy(ErrorCatalog.NetworkError, "No provider security server could be reached.");
+            return failure;
         }
 
         using (response)
@@ -215,7 +154,7 @@ public sealed class ClientProxy
                 {
                     // The provider's security server refused: its X-Road error goes to the IS as it is.
                     await PassErrorAsync(context, response).ConfigureAwait(false);
-                    await RecordErrorOutcomeAsync(head, response.ErrorCode, response.ErrorStatus).ConfigureAwait(false);
+                    await _steps.RecordErrorOutcomeAsync(outbound, response.ErrorCode, response.ErrorStatus).ConfigureAwait(false);
                     _responder.Refused(Side, response.ErrorCode);
                     return null;
                 }
@@ -223,49 +162,28 @@ public sealed class ClientProxy
                 return ExchangeFailure.ClientProxy(ErrorCatalog.InvalidResponse, $"The answer of {provider!.Id} is not a readable envelope.");
             }
 
-            stage = Stopwatch.GetTimestamp();
-            var verified = VerifyResponse(trust, provider!, head, headBytes, response);
+            var stage = Stopwatch.GetTimestamp();
+            var verified = VerifyResponse(trust, provider!, head, outbound.HeadBytes, response);
             if (verified.Failure is not null)
             {
                 return verified.Failure;
             }
 
             _responder.Stage("verify", stage);
-            stage = Stopwatch.GetTimestamp();
             var responseHead = verified.Head!;
-            var record = new MessageRecord
-            {
-                Side = RecordSide.Client,
-                Kind = RecordKind.Response,
-                MessageId = head.MessageId,
-                RequestId = head.RequestId,
-                ClientId = head.Client.ToString(),
-                ServiceId = head.Service.ToString(),
-                At = _time.GetUtcNow(),
-                UserId = head.UserId,
-                HttpStatus = responseHead.Status,
-                Head = response.Prefix.Head,
-                Signature = response.Prefix.Signature,
-                Ocsp = response.Prefix.SigningOcsp,
-                BodyDigest = response.Body!.Digest,
-                BodyLength = response.Body.Length,
-                Body = response.Body.Memory,
-            };
-            if (await _recorder.AppendAsync(record, ErrorFamily.ServerClientProxy, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+            if (await _steps.LogAnswerAsync(outbound, response, responseHead.Status, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
             {
                 return notLogged;
             }
 
-            _responder.Stage("log_response", stage);
-            await WriteResponseAsync(context, head, responseHead, response.Body).ConfigureAwait(false);
+            await WriteResponseAsync(context, head, responseHead, response.Body!).ConfigureAwait(false);
             return null;
         }
     }
 
     private (RestResponseHead? Head, ExchangeFailure? Failure) VerifyResponse(TrustContext trust, SecurityServerInfo provider, RestRequestHead head, byte[] headBytes, PeerResponse response)
     {
-        var prefix = response.Prefix!;
-        var decoded = HeadCodec.DecodeResponse(prefix.Head);
+        var decoded = HeadCodec.DecodeResponse(response.Prefix!.Head);
         if (!decoded.Success)
         {
             return (null, ExchangeFailure.ClientProxy(ErrorCatalog.InvalidResponse, $"The response head is malformed: {decoded.Message}"));
@@ -284,23 +202,8 @@ public sealed class ClientProxy
             return (null, ExchangeFailure.ClientProxy(ErrorCatalog.InconsistentResponse, "The request hash in the response does not match the request that was sent."));
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(response.Body!.Digest, responseHead.BodyDigest.Span))
-        {
-            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.InvalidSignatureValue, "The response body does not match its signed digest."));
-        }
-
-        if (response.PeerCertificate is null)
-        {
-            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.SslAuthenticationFailed, "The provider's TLS certificate is unknown."));
-        }
-
-        if (_authenticator.CheckPeer(trust, response.PeerCertificate, head.Service.Client, provider.Id, prefix.AuthenticationOcsp, isServerProxy: false) is { } peerFailure)
-        {
-            return (null, peerFailure);
-        }
-
-        var signatureCheck = SignatureChecks.Verify(trust, prefix, head.Service.Client.Member, _time.GetUtcNow(), ErrorFamily.ServerClientProxy);
-        return signatureCheck is null ? (responseHead, null) : (null, signatureCheck);
+        var checkedAnswer = _steps.CheckAnswer(trust, provider, head.Service, response, responseHead.BodyDigest.Span);
+        return checkedAnswer is null ? (responseHead, null) : (null, checkedAnswer);
     }
 
     private static async Task WriteResponseAsync(HttpContext context, RestRequestHead head, RestResponseHead responseHead, BodyBuffer body)
@@ -325,17 +228,15 @@ public sealed class ClientProxy
         }
     }
 
-    private static async Task PassErrorAsync(HttpContext context, PeerResponse error)
+    /// <summary>
+    /// Passes the provider's security server's refusal to the IS. A parsable X-Road error is re-rendered in
+    /// the form this IS asked for (REST error or SOAP fault); anything else goes as it came.
+    /// </summary>
+    internal static async Task PassErrorAsync(HttpContext context, PeerResponse error)
     {
-        // Re-rendered in the form this IS asked for (the peer rendered it for the envelope request).
         if (PeerError.TryParse(error.ErrorBody!, out var parsed))
         {
-            var rendered = ErrorRenderer.RenderRest(parsed, context.Request.Headers.Accept.ToString());
-            context.Response.StatusCode = rendered.StatusCode;
-            context.Response.ContentType = rendered.ContentType;
-            context.Response.Headers[ErrorRenderer.XRoadErrorHeaderName] = rendered.XRoadError;
-            context.Response.ContentLength = rendered.Body.Length;
-            await context.Response.Body.WriteAsync(rendered.Body, context.RequestAborted).ConfigureAwait(false);
+            await ExchangeResponder.WriteErrorAsync(context, parsed).ConfigureAwait(false);
             return;
         }
 
@@ -350,47 +251,15 @@ public sealed class ClientProxy
         await context.Response.Body.WriteAsync(error.ErrorBody, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private async Task RecordErrorOutcomeAsync(RestRequestHead head, string code, int status)
-    {
-        var record = _recorder.ErrorRecord(RecordSide.Client, head.MessageId, head.RequestId, head.Client.ToString(), head.Service.ToString(), head.UserId, status, code);
-        if (await _recorder.AppendAsync(record, ErrorFamily.ServerClientProxy, CancellationToken.None).ConfigureAwait(false) is { } failure)
-        {
-            ExchangeLog.OutcomeNotLogged(_logger, Side, head.RequestId, failure.Message);
-        }
-    }
-
     private ExchangeFailure TooLarge() =>
         ExchangeFailure.Client(ErrorCatalog.RequestTooLarge, $"The request body exceeds {_maxBodyBytes} bytes.");
-
-    private static List<SecurityServerInfo> FindProviderServers(GlobalConfiguration conf, ServiceId service, SecurityServerId? pinned, out ExchangeFailure? failure)
-    {
-        var hosting = conf.FindServersHosting(service.Client);
-        failure = null;
-        if (pinned is not null)
-        {
-            var match = hosting.Where(s => s.Id == pinned).ToList();
-            if (match.Count == 0)
-            {
-                failure = ExchangeFailure.Client(ErrorCatalog.InvalidSecurityServer, $"The security server {pinned} does not host {service.Client}.");
-            }
-
-            return match;
-        }
-
-        if (hosting.Count == 0)
-        {
-            failure = ExchangeFailure.ClientProxy(ErrorCatalog.UnknownMember, $"No security server in the global configuration hosts {service.Client}.");
-        }
-
-        return [.. hosting];
-    }
 
     private ClientRequest ParseRequest(HttpContext context)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
         if (!raw.StartsWith(R1Prefix, StringComparison.Ordinal))
         {
-            return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidRequest, "Only X-Road REST calls (/r1/...) are served on this port."));
+            return ClientRequest.Fail(ExchangeFailure.Client(ErrorCatalog.InvalidRequest, "Only X-Road REST calls (/r1/...) and SOAP requests (POST) are served on this port."));
         }
 
         var path = RestServicePath.TryParse(raw[R1Prefix.Length..]);

@@ -15,4 +15,16 @@ public sealed record ExchangeFailure(ErrorCode Code, string Message)
 
     /// <summary>A <c>server.serverproxy.*</c> failure.</summary>
     public static ExchangeFailure ServerProxy(ErrorCatalogEntry entry, string message) => new(ErrorCode.ServerProxy(entry), message);
+
+    /// <summary>
+    /// A parser's failure (its code is from the IS's point of view, <c>client.*</c>) moved into
+    /// <paramref name="family"/>: a provider's or peer's bad message is that side's fault, not the IS's.
+    /// A suffix the family does not allow becomes <paramref name="fallback"/>.
+    /// </summary>
+    public static ExchangeFailure Refamily(ErrorFamily family, string parsedCode, string message, ErrorCatalogEntry fallback)
+    {
+        var parsed = ErrorCode.TryParse(parsedCode);
+        var entry = parsed.Success && ErrorCatalog.TryGet(parsed.Value!.Suffix, out var found) && found.AllowsFamily(family) ? found : fallback;
+        return new ExchangeFailure(ErrorCode.Create(family, entry), message);
+    }
 }

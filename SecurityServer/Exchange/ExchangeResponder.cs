@@ -9,6 +9,7 @@ namespace ExchangeGateway.SecurityServer.Exchange;
 /// </summary>
 public sealed class ExchangeResponder
 {
+    private static readonly object SoapFaultsKey = new();
     private readonly ILogger<ExchangeResponder> _logger;
     private readonly ExchangeMetrics _metrics;
 
@@ -71,15 +72,35 @@ public sealed class ExchangeResponder
         _metrics.RecordExchange(side, ExchangeMetrics.OutcomeError, error.Code.Value);
         if (!context.Response.HasStarted)
         {
-            var rendered = ErrorRenderer.RenderRest(error, context.Request.Headers.Accept.ToString());
-            context.Response.StatusCode = rendered.StatusCode;
-            context.Response.ContentType = rendered.ContentType;
-            context.Response.Headers[ErrorRenderer.XRoadErrorHeaderName] = rendered.XRoadError;
-            context.Response.ContentLength = rendered.Body.Length;
-            await context.Response.Body.WriteAsync(rendered.Body, context.RequestAborted).ConfigureAwait(false);
+            await WriteErrorAsync(context, error).ConfigureAwait(false);
         }
 
         return error;
+    }
+
+    /// <summary>From now on, errors on <paramref name="context"/> are answered as SOAP faults (the IS spoke SOAP).</summary>
+    public static void UseSoapFaults(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Items[SoapFaultsKey] = true;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="error"/> as the IS expects it: a SOAP fault (HTTP 200, as X-Road) after
+    /// <see cref="UseSoapFaults"/>, else the REST error in the format its <c>Accept</c> header asks for.
+    /// </summary>
+    public static async Task WriteErrorAsync(HttpContext context, ExchangeError error)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(error);
+        var rendered = context.Items.ContainsKey(SoapFaultsKey)
+            ? ErrorRenderer.RenderSoapFault(error)
+            : ErrorRenderer.RenderRest(error, context.Request.Headers.Accept.ToString());
+        context.Response.StatusCode = rendered.StatusCode;
+        context.Response.ContentType = rendered.ContentType;
+        context.Response.Headers[ErrorRenderer.XRoadErrorHeaderName] = rendered.XRoadError;
+        context.Response.ContentLength = rendered.Body.Length;
+        await context.Response.Body.WriteAsync(rendered.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Counts an exchange refused further along (by the peer) whose error was passed on.</summary>

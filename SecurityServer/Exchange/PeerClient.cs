@@ -60,15 +60,15 @@ public sealed class PeerClient : IDisposable
         _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
-    /// <summary>The URL of <paramref name="server"/>'s server proxy.</summary>
-    public static Uri EndpointOf(SecurityServerInfo server)
+    /// <summary>The URL of <paramref name="server"/>'s server proxy for <paramref name="path"/> (<see cref="EnvelopeFrame.RestPath"/> by default).</summary>
+    public static Uri EndpointOf(SecurityServerInfo server, string path = EnvelopeFrame.RestPath)
     {
         ArgumentNullException.ThrowIfNull(server);
         var address = server.Address;
         var baseUri = address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
             ? address.TrimEnd('/')
             : "https://" + (address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') ? address : address + ":5500");
-        return new Uri(baseUri + EnvelopeFrame.RestPath);
+        return new Uri(baseUri + path);
     }
 
     /// <summary>
@@ -76,10 +76,10 @@ public sealed class PeerClient : IDisposable
     /// <c>connectFailed</c> so the caller may try the next server; nothing was sent then.
     /// </summary>
     public async Task<(PeerResponse? Response, ExchangeFailure? Failure, bool ConnectFailed)> SendAsync(
-        SecurityServerInfo server, byte[] prefix, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        SecurityServerInfo server, string path, byte[] prefix, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var endpoint = EndpointOf(server);
+        var endpoint = EndpointOf(server, path);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Version = HttpVersion.Version11,

@@ -1,23 +1,17 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using ExchangeGateway.Common.Crypto.Batch;
 using ExchangeGateway.Common.Errors;
 using ExchangeGateway.Common.Exchange;
-using ExchangeGateway.MessageLog.Records;
-using ExchangeGateway.SecurityServer.Hosting;
 using ExchangeGateway.SecurityServer.Operations;
 using ExchangeGateway.SecurityServer.Registry;
-using ExchangeGateway.Signer.Signing;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace ExchangeGateway.SecurityServer.Exchange;
 
 /// <summary>
 /// The server proxy (ARCHITECTURE.md §2 step 4), in X-Road's order: authenticate the peer, verify the
-/// signature and that it is the client member's, reject replays, check the service and the access
-/// rights (default deny), log the request, forward it, sign the response with the request hash, log
-/// the response, answer. A failure at any stage answers an X-Road error and the provider sees nothing.
+/// signature and that it is the client member's, reject replays, check the service, its type and the
+/// access rights (default deny), log the request, forward it, sign the response with the request hash,
+/// log the response, answer. A failure at any stage answers an X-Road error and the provider sees
+/// nothing. REST envelopes arrive on <see cref="EnvelopeFrame.RestPath"/>; SOAP ones go to <see cref="SoapServerProxy"/>.
 /// </summary>
 public sealed class ServerProxy
 {
@@ -25,188 +19,90 @@ public sealed class ServerProxy
     public const string Side = ExchangeMetrics.SideServer;
 
     private readonly LocalConfigurationStore _local;
-    private readonly TrustContextProvider _trust;
-    private readonly BatchingSigner _signer;
-    private readonly OwnIdentity _identity;
-    private readonly ExchangeRecorder _recorder;
-    private readonly PeerAuthenticator _authenticator;
-    private readonly ReplayCache _replays;
+    private readonly ServerExchangeSteps _steps;
+    private readonly SoapServerProxy _soap;
     private readonly ProviderForwarder _forwarder;
     private readonly ExchangeResponder _responder;
-    private readonly TimeProvider _time;
-    private readonly ILogger<ServerProxy> _logger;
-    private readonly long _maxBodyBytes;
 
     /// <summary>Creates the proxy.</summary>
-    public ServerProxy(
-        LocalConfigurationStore local,
-        TrustContextProvider trust,
-        BatchingSigner signer,
-        OwnIdentity identity,
-        ExchangeRecorder recorder,
-        PeerAuthenticator authenticator,
-        ReplayCache replays,
-        ProviderForwarder forwarder,
-        ExchangeResponder responder,
-        IOptions<SecurityServerOptions> options,
-        TimeProvider time,
-        ILogger<ServerProxy> logger)
+    public ServerProxy(LocalConfigurationStore local, ServerExchangeSteps steps, SoapServerProxy soap, ProviderForwarder forwarder, ExchangeResponder responder)
     {
-        ArgumentNullException.ThrowIfNull(options);
         _local = local;
-        _trust = trust;
-        _signer = signer;
-        _identity = identity;
-        _recorder = recorder;
-        _authenticator = authenticator;
-        _replays = replays;
+        _steps = steps;
+        _soap = soap;
         _forwarder = forwarder;
         _responder = responder;
-        _time = time;
-        _logger = logger;
-        _maxBodyBytes = options.Value.MaxBodyBytes;
     }
 
     /// <summary>Handles one envelope from another security server.</summary>
-    public Task HandleAsync(HttpContext context) =>
-        _responder.RunAsync(
+    public Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (string.Equals(context.Request.Path.Value, EnvelopeFrame.SoapPath, StringComparison.Ordinal))
+        {
+            return _soap.HandleAsync(context);
+        }
+
+        return _responder.RunAsync(
             context, Side, "server_total", ErrorCode.ServerProxy(ErrorCatalog.InvalidMessage), ErrorCode.ServerProxy(ErrorCatalog.InternalError), ExchangeAsync);
+    }
 
     private async Task<ExchangeFailure?> ExchangeAsync(HttpContext context)
     {
-        var stage = Stopwatch.GetTimestamp();
-        if (!HttpMethods.IsPost(context.Request.Method) || !string.Equals(context.Request.Path.Value, EnvelopeFrame.RestPath, StringComparison.Ordinal)
-            || !string.Equals(context.Request.ContentType, EnvelopeFrame.MediaType, StringComparison.OrdinalIgnoreCase))
+        var (prefix, trust, failure) = await _steps.ReadPrefixAsync(context, EnvelopeFrame.RestPath).ConfigureAwait(false);
+        if (failure is not null)
         {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.InvalidMessage, $"Envelopes are POSTed to {EnvelopeFrame.RestPath} as {EnvelopeFrame.MediaType}.");
+            return failure;
         }
 
-        var peer = context.Connection.ClientCertificate;
-        if (peer is null)
-        {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.SslAuthenticationFailed, "The peer presented no authentication certificate.");
-        }
-
-        if (!_trust.TryGet(out var trust))
-        {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.OutdatedGlobalConf, "The global configuration is missing or expired; exchanges stop until a valid one is downloaded.");
-        }
-
-        if (context.Request.ContentLength is { } declared && declared > _maxBodyBytes + EnvelopeFrame.MaxSignatureBytes + (2 * EnvelopeFrame.MaxOcspBytes) + HeadCodec.MaxHeadBytes + 32)
-        {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.RequestTooLarge, $"The message body exceeds {_maxBodyBytes} bytes.");
-        }
-
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = null; // The frame carries the exact length; it is checked below.
-        }
-
-        var prefix = await EnvelopeFrame.ReadPrefixAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
-        if (!prefix.Success)
-        {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.InvalidMessage, prefix.Message!);
-        }
-
-        var decoded = HeadCodec.DecodeRequest(prefix.Value!.Head);
+        var decoded = HeadCodec.DecodeRequest(prefix!.Head);
         if (!decoded.Success)
         {
             return ExchangeFailure.ServerProxy(ErrorCatalog.InvalidMessage, $"The request head is malformed: {decoded.Message}");
         }
 
         var head = decoded.Value!;
-
-        // 0. The TLS peer must be registered for a server that hosts the client it speaks for.
-        if (_authenticator.CheckPeer(trust, peer, head.Client, null, prefix.Value.AuthenticationOcsp, isServerProxy: true) is { } peerFailure)
+        var inbound = new InboundRequest(head.Client, head.Service, head.MessageId, head.RequestId, head.UserId);
+        var (body, refused) = await _steps.AuthenticateAsync(context, trust!, prefix, inbound, head.BodyLength, head.BodyDigest).ConfigureAwait(false);
+        if (refused is not null)
         {
-            return peerFailure;
+            return refused;
         }
 
-        if (head.BodyLength > _maxBodyBytes)
+        using (body)
         {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.RequestTooLarge, $"The message body exceeds {_maxBodyBytes} bytes.");
-        }
-
-        using var body = await BodyBuffer.ReadAsync(context.Request.Body, _maxBodyBytes, head.BodyLength, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
-        {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.InvalidMessage, "The body is shorter or longer than the head says.");
-        }
-
-        if (!CryptographicOperations.FixedTimeEquals(body.Digest, head.BodyDigest.Span))
-        {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.InvalidSignatureValue, "The body does not match its signed digest.");
-        }
-
-        _responder.Stage("server_read", stage);
-
-        // 1. The signature, by the client member.
-        stage = Stopwatch.GetTimestamp();
-        var now = _time.GetUtcNow();
-        if (SignatureChecks.Verify(trust, prefix.Value, head.Client.Member, now, ErrorFamily.ServerServerProxy) is { } signatureFailure)
-        {
-            return signatureFailure;
-        }
-
-        _responder.Stage("verify", stage);
-
-        // 2. Replays.
-        if (!_replays.TryReserve(head.Client.ToString(), head.MessageId, now))
-        {
-            return ExchangeFailure.Client(ErrorCatalog.DuplicateMessageId, $"The message id {head.MessageId} was already used by {head.Client}.");
-        }
-
-        // 3 and 4. The service, and the access rights (default deny).
-        var local = _local.Current;
-        var rawPath = head.Target.Split('?', 2)[0];
-        var decision = local is null ? AccessDecision.UnknownService : AccessControl.Decide(local, trust.Configuration, head.Client, head.Service, head.Method, rawPath);
-        if (decision != AccessDecision.Allowed)
-        {
-            return new ExchangeFailure(decision.ToErrorCode(), DescribeRefusal(decision, head));
-        }
-
-        var service = local!.FindService(head.Service)!;
-
-        // 5. Log the request before anything is forwarded.
-        stage = Stopwatch.GetTimestamp();
-        var requestRecord = new MessageRecord
-        {
-            Side = RecordSide.Server,
-            Kind = RecordKind.Request,
-            MessageId = head.MessageId,
-            RequestId = head.RequestId,
-            ClientId = head.Client.ToString(),
-            ServiceId = head.Service.ToString(),
-            At = now,
-            UserId = head.UserId,
-            Head = prefix.Value.Head,
-            Signature = prefix.Value.Signature,
-            Ocsp = prefix.Value.SigningOcsp,
-            BodyDigest = body.Digest,
-            BodyLength = body.Length,
-            Body = service.LogBodies ? body.Memory : null,
-        };
-        if (await _recorder.AppendAsync(requestRecord, ErrorFamily.ServerServerProxy, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
-        {
-            return notLogged;
-        }
-
-        _responder.Stage("log_request", stage);
-        var outcome = await ForwardAndAnswerAsync(context, head, prefix.Value.Head, service, body).ConfigureAwait(false);
-        if (outcome is not null)
-        {
-            var record = _recorder.ErrorRecord(RecordSide.Server, head.MessageId, head.RequestId, head.Client.ToString(), head.Service.ToString(), head.UserId, ErrorHttpStatus.ForRest(outcome.Code), outcome.Code.Value);
-            if (await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, CancellationToken.None).ConfigureAwait(false) is { } lost)
+            // 3 and 4. The service, its type, and the access rights (default deny).
+            var local = _local.Current;
+            var rawPath = head.Target.Split('?', 2)[0];
+            var decision = local is null ? AccessDecision.UnknownService : AccessControl.Decide(local, trust!.Configuration, head.Client, head.Service, head.Method, rawPath);
+            if (decision != AccessDecision.Allowed)
             {
-                ExchangeLog.OutcomeNotLogged(_logger, Side, head.RequestId, lost.Message);
+                return new ExchangeFailure(decision.ToErrorCode(), DescribeRefusal(decision, head));
             }
-        }
 
-        return outcome;
+            var service = local!.FindService(head.Service)!;
+            if (service.Type != ServiceType.Rest)
+            {
+                return ExchangeFailure.Client(ErrorCatalog.WrongServiceType, $"{head.Service} is a SOAP service; call it with a SOAP request, not through /r1/.");
+            }
+
+            // 5. Log the request before anything is forwarded.
+            if (await _steps.LogRequestAsync(inbound, prefix, body!, service.LogBodies, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+            {
+                return notLogged;
+            }
+
+            var outcome = await ForwardAndAnswerAsync(context, head, inbound, prefix.Head, service, body!).ConfigureAwait(false);
+            if (outcome is not null)
+            {
+                await _steps.RecordErrorOutcomeAsync(inbound, outcome).ConfigureAwait(false);
+            }
+
+            return outcome;
+        }
     }
 
-    private async Task<ExchangeFailure?> ForwardAndAnswerAsync(HttpContext context, RestRequestHead head, byte[] headBytes, LocalService service, BodyBuffer body)
+    private async Task<ExchangeFailure?> ForwardAndAnswerAsync(HttpContext context, RestRequestHead head, InboundRequest inbound, byte[] headBytes, LocalService service, BodyBuffer body)
     {
         // 6. Forward.
         var stage = Stopwatch.GetTimestamp();
@@ -228,8 +124,7 @@ public sealed class ServerProxy
 
         using (response)
         {
-            // 7. Sign the response together with the request hash.
-            stage = Stopwatch.GetTimestamp();
+            // 7 and 8. Sign the response together with the request hash; log it; only then does it leave.
             var responseHead = new RestResponseHead
             {
                 Status = response.Status,
@@ -242,49 +137,7 @@ public sealed class ServerProxy
                 BodyLength = response.Body.Length,
                 BodyDigest = response.Body.Digest,
             };
-            var responseHeadBytes = HeadCodec.Encode(responseHead);
-            var signed = await _signer.SignAsync(head.Service.Client.Member, RequestHash.SigningDigest(responseHeadBytes), context.RequestAborted).ConfigureAwait(false);
-            if (!signed.IsSuccess)
-            {
-                return ExchangeFailure.ServerProxy(ErrorCatalog.CannotCreateSignature, $"The response cannot be signed for {head.Service.Client.Member}: {signed.Message}");
-            }
-
-            var signature = BatchSignatureEncoding.Encode(signed.Signature!);
-            _responder.Stage("sign", stage);
-
-            // 8. Log the response; only then does it leave.
-            stage = Stopwatch.GetTimestamp();
-            var record = new MessageRecord
-            {
-                Side = RecordSide.Server,
-                Kind = RecordKind.Response,
-                MessageId = head.MessageId,
-                RequestId = head.RequestId,
-                ClientId = head.Client.ToString(),
-                ServiceId = head.Service.ToString(),
-                At = _time.GetUtcNow(),
-                UserId = head.UserId,
-                HttpStatus = response.Status,
-                Head = responseHeadBytes,
-                Signature = signature,
-                Ocsp = signed.OcspResponse,
-                BodyDigest = response.Body.Digest,
-                BodyLength = response.Body.Length,
-                Body = service.LogBodies ? response.Body.Memory : null,
-            };
-            if (await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
-            {
-                return notLogged;
-            }
-
-            _responder.Stage("log_response", stage);
-            var prefix = EnvelopeFrame.WritePrefix(new EnvelopePrefix(responseHeadBytes, signature, signed.OcspResponse.ToArray(), _identity.AuthenticationOcsp().ToArray()));
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            context.Response.ContentType = EnvelopeFrame.MediaType;
-            context.Response.ContentLength = prefix.Length + response.Body.Length;
-            await context.Response.Body.WriteAsync(prefix, context.RequestAborted).ConfigureAwait(false);
-            await context.Response.Body.WriteAsync(response.Body.Memory, context.RequestAborted).ConfigureAwait(false);
-            return null;
+            return await _steps.AnswerAsync(context, inbound, HeadCodec.Encode(responseHead), response.Status, response.Body, service.LogBodies).ConfigureAwait(false);
         }
     }
 

@@ -93,7 +93,11 @@ internal static class ExchangeComponents
             return new PeerClient(authentication, sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<TrustContextProvider>(), options.MaxBodyBytes, options.PeerConnectTimeout, options.PeerTimeout);
         });
         services.AddSingleton(sp => new ProviderForwarder(sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.MaxBodyBytes));
+        services.AddSingleton<ClientExchangeSteps>();
+        services.AddSingleton<SoapClientProxy>();
         services.AddSingleton<ClientProxy>();
+        services.AddSingleton<ServerExchangeSteps>();
+        services.AddSingleton<SoapServerProxy>();
         services.AddSingleton<ServerProxy>();
         services.AddSingleton<AutoRegistration>();
         services.AddHostedService<ExchangeBackgroundService>();

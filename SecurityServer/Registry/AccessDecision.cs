@@ -9,7 +9,7 @@ public enum AccessDecision
     /// <summary>The caller holds a right that covers the method and path, and the service is enabled.</summary>
     Allowed,
 
-    /// <summary>No local client offers this service (or a version was asked for: REST services have none).</summary>
+    /// <summary>No local client offers this service with this code and version (REST services have no version).</summary>
     UnknownService,
 
     /// <summary>The caller may call the service, but it is switched off.</summary>

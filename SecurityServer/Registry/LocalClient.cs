@@ -22,6 +22,45 @@ public sealed record LocalClient
     /// <summary>The services it offers (empty for a member client).</summary>
     public ImmutableArray<LocalService> Services { get; init; } = [];
 
+    /// <summary>The service descriptions (WSDL, OpenAPI) it registered; empty for a member client.</summary>
+    public ImmutableArray<ServiceDescription> Descriptions { get; init; } = [];
+
+    /// <summary>The description with <paramref name="id"/> (ordinal), or null.</summary>
+    public ServiceDescription? FindDescription(string id)
+    {
+        foreach (var description in Descriptions)
+        {
+            if (string.Equals(description.Id, id, StringComparison.Ordinal))
+            {
+                return description;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The description <paramref name="service"/> was made from, or null when it was configured by hand.</summary>
+    public ServiceDescription? DescriptionOf(LocalService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return service.DescriptionId is { } id ? FindDescription(id) : null;
+    }
+
+    /// <summary>A copy with <paramref name="description"/> added, or replacing the one with its id (in place).</summary>
+    public LocalClient WithDescription(ServiceDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        for (var i = 0; i < Descriptions.Length; i++)
+        {
+            if (string.Equals(Descriptions[i].Id, description.Id, StringComparison.Ordinal))
+            {
+                return this with { Descriptions = Descriptions.SetItem(i, description) };
+            }
+        }
+
+        return this with { Descriptions = Descriptions.Add(description) };
+    }
+
     /// <summary>The service with <paramref name="code"/> (ordinal), or null.</summary>
     public LocalService? FindService(string code)
     {

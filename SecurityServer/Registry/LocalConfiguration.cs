@@ -90,15 +90,25 @@ public sealed class LocalConfiguration
     }
 
     /// <summary>
-    /// The service, or null when no local subsystem offers it. A service id with a version never matches:
-    /// local services are unversioned (REST has no versions).
+    /// The service, or null when no local subsystem offers it. Code and version must both match, ordinally:
+    /// a service id without a version finds only an unversioned service (every REST service), and one with a
+    /// version only the SOAP service with that version.
     /// </summary>
     public LocalService? FindService(ServiceId service)
     {
         ArgumentNullException.ThrowIfNull(service);
-        return service.ServiceVersion is null && _subsystems.TryGetValue(service.Client, out var client)
-            ? client.FindService(service.ServiceCode)
-            : null;
+        return _subsystems.TryGetValue(service.Client, out var client)
+            && client.FindService(service.ServiceCode) is { } found
+            && string.Equals(found.Version, service.ServiceVersion, StringComparison.Ordinal)
+                ? found
+                : null;
+    }
+
+    /// <summary>The hosted subsystem, or null.</summary>
+    public LocalClient? FindSubsystem(SubsystemId subsystem)
+    {
+        ArgumentNullException.ThrowIfNull(subsystem);
+        return _subsystems.GetValueOrDefault(subsystem);
     }
 
     /// <summary>A new snapshot with <paramref name="client"/> added, or replacing the client with its id (in place).</summary>

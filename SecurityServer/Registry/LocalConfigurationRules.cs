@@ -20,6 +20,12 @@ public static class LocalConfigurationRules
     /// <summary>The longest HTTP method accepted.</summary>
     public const int MaxMethodLength = 32;
 
+    /// <summary>The longest service description id accepted.</summary>
+    public const int MaxDescriptionIdLength = 64;
+
+    /// <summary>The longest disabled notice accepted.</summary>
+    public const int MaxNoticeLength = 255;
+
     /// <summary>
     /// Service codes that name X-Road metaservices and monitoring services; a local service may not take
     /// them (XROAD-COMPAT.md). Compared ordinally, as identifiers are.
@@ -68,6 +74,27 @@ public static class LocalConfigurationRules
             return $"{where} is a member; only subsystems offer services";
         }
 
+        if (owner is null && !client.Descriptions.IsEmpty)
+        {
+            return $"{where} is a member; only subsystems register service descriptions";
+        }
+
+        var descriptions = new Dictionary<string, ServiceDescription>(StringComparer.Ordinal);
+        foreach (var description in client.Descriptions)
+        {
+            ArgumentNullException.ThrowIfNull(description);
+            var problem = CheckDescription(owner!, description);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (!descriptions.TryAdd(description.Id, description))
+            {
+                return $"{where} has the service description id '{description.Id}' more than once";
+            }
+        }
+
         var codes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in client.Services)
         {
@@ -80,7 +107,151 @@ public static class LocalConfigurationRules
 
             if (!codes.Add(service.Code))
             {
-                return $"{where} has the service code '{service.Code}' more than once";
+                return $"{where} has the service code '{service.Code}' more than once (one version per code)";
+            }
+
+            if (service.DescriptionId is { } descriptionId)
+            {
+                if (!descriptions.TryGetValue(descriptionId, out var description))
+                {
+                    return $"{where}, service '{service.Code}': descriptionId '{descriptionId}' names no service description of this client";
+                }
+
+                var expected = description.Type == ServiceDescriptionType.Wsdl ? ServiceType.Soap : ServiceType.Rest;
+                if (service.Type != expected)
+                {
+                    return $"{where}, service '{service.Code}' is {TypeText(service.Type)} but its description '{descriptionId}' describes {TypeText(expected)} services";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when <paramref name="description"/> is valid for <paramref name="owner"/>, otherwise why not.</summary>
+    public static string? CheckDescription(SubsystemId owner, ServiceDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(owner);
+        ArgumentNullException.ThrowIfNull(description);
+        var where = $"client {owner}, service description '{description.Id}'";
+        if (CheckDescriptionId(description.Id) is { } badId)
+        {
+            return $"client {owner}: {badId}";
+        }
+
+        if (!Enum.IsDefined(description.Type))
+        {
+            return $"{where} has an unknown type";
+        }
+
+        if (description.Source is not null && CheckDescriptionUrl(description.Source) is { } badSource)
+        {
+            return $"{where}: source {badSource}";
+        }
+
+        if (description.ServiceUrl is not null && CheckUrl(description.ServiceUrl) is { } badUrl)
+        {
+            return $"{where}: serviceUrl {badUrl}";
+        }
+
+        if (description.Type == ServiceDescriptionType.OpenApi3)
+        {
+            if (CheckServiceCode(owner, description.ServiceCode) is { } badCode)
+            {
+                return $"{where}: {badCode}";
+            }
+        }
+        else if (description.ServiceCode is not null)
+        {
+            return $"{where}: serviceCode belongs to OpenAPI descriptions only (a WSDL names its own services)";
+        }
+
+        if (description.DisabledNotice is not null && CheckNotice(description.DisabledNotice) is { } badNotice)
+        {
+            return $"{where}: disabledNotice {badNotice}";
+        }
+
+        return IsSha256Hex(description.DocumentSha256)
+            ? null
+            : $"{where}: documentSha256 must be 64 lowercase hex digits";
+    }
+
+    /// <summary>Null when <paramref name="id"/> is 1–64 ASCII letters, digits, <c>-</c> or <c>_</c>.</summary>
+    public static string? CheckDescriptionId(string? id)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > MaxDescriptionIdLength)
+        {
+            return $"a service description id must have 1 to {MaxDescriptionIdLength} characters";
+        }
+
+        foreach (var c in id)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
+            {
+                return "a service description id may hold only ASCII letters, digits, '-' and '_'";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Null when <paramref name="url"/> is where a description may be fetched from: an absolute http or https
+    /// URL with a host, printable ASCII, no user info and no fragment. Unlike a service URL it may have a
+    /// query (<c>?wsdl</c>).
+    /// </summary>
+    public static string? CheckDescriptionUrl(string? url)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return "is empty";
+        }
+
+        if (url.Length > MaxUrlLength)
+        {
+            return $"is longer than {MaxUrlLength} characters";
+        }
+
+        foreach (var c in url)
+        {
+            if (c is <= ' ' or >= '\u007f')
+            {
+                return "must be printable ASCII without spaces (percent-encode other characters)";
+            }
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return "must be an absolute http or https URL";
+        }
+
+        if (uri.UserInfo.Length > 0 || url.AsSpan(0, AuthorityEnd(url)).Contains('@'))
+        {
+            return "must not contain user info";
+        }
+
+        if (string.IsNullOrEmpty(uri.Host))
+        {
+            return "must name a host";
+        }
+
+        return url.Contains('#', StringComparison.Ordinal) ? "must not have a fragment" : null;
+    }
+
+    /// <summary>Null when <paramref name="notice"/> has at most 255 characters and no control characters.</summary>
+    public static string? CheckNotice(string notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        if (notice.Length > MaxNoticeLength)
+        {
+            return $"is longer than {MaxNoticeLength} characters";
+        }
+
+        foreach (var c in notice)
+        {
+            if (char.IsControl(c))
+            {
+                return "must not contain control characters";
             }
         }
 
@@ -102,6 +273,25 @@ public static class LocalConfigurationRules
         if (!Enum.IsDefined(service.Type))
         {
             return $"{where} has an unknown type";
+        }
+
+        if (service.Version is not null)
+        {
+            if (service.Type != ServiceType.Soap)
+            {
+                return $"{where}: only SOAP services have a version";
+            }
+
+            var versioned = ServiceId.TryParse($"{owner}/{service.Code}/{service.Version}");
+            if (!versioned.Success || versioned.Value.ServiceVersion != service.Version)
+            {
+                return $"{where}: the version is invalid: {(versioned.Success ? "it must not contain '/'" : versioned.Message)}";
+            }
+        }
+
+        if (service.DescriptionId is not null && CheckDescriptionId(service.DescriptionId) is { } badDescription)
+        {
+            return $"{where}: {badDescription}";
         }
 
         problem = CheckUrl(service.Url);
@@ -132,12 +322,22 @@ public static class LocalConfigurationRules
             }
         }
 
+        if (service.Type == ServiceType.Soap && !service.Endpoints.IsEmpty)
+        {
+            return $"{where}: a SOAP service has no method and path endpoints; leave endpoints empty";
+        }
+
         for (var i = 0; i < service.AccessRights.Length; i++)
         {
             var right = service.AccessRights[i];
             if (right?.Subject is null)
             {
                 return $"{where}: accessRights[{i}] has no subject";
+            }
+
+            if (service.Type == ServiceType.Soap && (right.Method is not null || right.Path is not null))
+            {
+                return $"{where}: accessRights[{i}] has a method or path, but a SOAP service is granted whole";
             }
 
             if (right.Method is not null && CheckMethod(right.Method) is { } bad)
@@ -270,6 +470,14 @@ public static class LocalConfigurationRules
 
         return true;
     }
+
+    /// <summary>The text of a service type in <c>serverconf.json</c>: <c>rest</c> or <c>soap</c>.</summary>
+    public static string TypeText(ServiceType type) => type switch
+    {
+        ServiceType.Rest => "rest",
+        ServiceType.Soap => "soap",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
 
     // The index just past "scheme://authority": where the path starts.
     private static int AuthorityEnd(string url)

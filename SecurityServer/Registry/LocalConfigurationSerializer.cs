@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -21,8 +22,11 @@ namespace ExchangeGateway.SecurityServer.Registry;
 /// Optional members and their defaults: <c>connectionType</c> <c>http</c>; <c>isCertificates</c>,
 /// <c>services</c>, <c>endpoints</c>, <c>accessRights</c> empty; <c>type</c> <c>rest</c>; <c>enabled</c>,
 /// <c>verifyTls</c>, <c>logBodies</c> true; timeouts 5000, 30000 and 60000 ms; an access right's
-/// <c>method</c> and <c>path</c> absent (the whole service). The writer always writes every member except
-/// an absent method or path, two-space indented, members in the contract's order, with a final newline.
+/// <c>method</c> and <c>path</c> absent (the whole service); a service's <c>version</c> and
+/// <c>descriptionId</c> absent; a client's <c>descriptions</c> empty. The writer always writes every member
+/// except an absent method, path, version, descriptionId or description member and an empty
+/// <c>descriptions</c> (so files without SOAP services or descriptions are written as before), two-space
+/// indented, members in the contract's order, with a final newline.
 /// </remarks>
 public static class LocalConfigurationSerializer
 {
@@ -33,6 +37,8 @@ public static class LocalConfigurationSerializer
     public const int MaxDepth = 16;
 
     private static readonly string MalformedCode = ErrorCode.Server(ErrorCatalog.MalformedServerConf).Value;
+
+    private static readonly string[] RefreshedAtFormats = ["yyyy-MM-ddTHH:mm:ss.fffZ", "yyyy-MM-ddTHH:mm:ssZ"];
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -152,6 +158,21 @@ public static class LocalConfigurationSerializer
         return Write(w => WriteService(w, service));
     }
 
+    /// <summary>One service description object as in the file (the admin API's representation).</summary>
+    public static byte[] WriteDescription(ServiceDescription description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        return Write(w => WriteDescription(w, description));
+    }
+
+    /// <summary>The text of a description type: <c>wsdl</c> or <c>openapi3</c>.</summary>
+    public static string DescriptionTypeText(ServiceDescriptionType type) => type switch
+    {
+        ServiceDescriptionType.Wsdl => "wsdl",
+        ServiceDescriptionType.OpenApi3 => "openapi3",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
     /// <summary>The text of a connection type: <c>http</c>, <c>https</c> or <c>https-certificate</c>.</summary>
     public static string ConnectionTypeText(ConnectionType type) => type switch
     {
@@ -192,18 +213,50 @@ public static class LocalConfigurationSerializer
         }
 
         w.WriteEndArray();
+        if (!client.Descriptions.IsEmpty)
+        {
+            w.WriteStartArray("descriptions");
+            foreach (var description in client.Descriptions)
+            {
+                WriteDescription(w, description);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
+    }
+
+    private static void WriteDescription(Utf8JsonWriter w, ServiceDescription d)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", d.Id);
+        w.WriteString("type", DescriptionTypeText(d.Type));
+        WriteOptionalString(w, "source", d.Source);
+        WriteOptionalString(w, "serviceCode", d.ServiceCode);
+        WriteOptionalString(w, "serviceUrl", d.ServiceUrl);
+        w.WriteBoolean("disabled", d.Disabled);
+        WriteOptionalString(w, "disabledNotice", d.DisabledNotice);
+        w.WriteString("refreshedAt", d.RefreshedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        w.WriteString("documentSha256", d.DocumentSha256);
+        w.WriteEndObject();
+    }
+
+    private static void WriteOptionalString(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is not null)
+        {
+            w.WriteString(name, value);
+        }
     }
 
     private static void WriteService(Utf8JsonWriter w, LocalService s)
     {
         w.WriteStartObject();
         w.WriteString("code", s.Code);
-        w.WriteString("type", s.Type switch
-        {
-            ServiceType.Rest => "rest",
-            _ => throw new ArgumentOutOfRangeException(nameof(s), s.Type, null),
-        });
+        WriteOptionalString(w, "version", s.Version);
+        w.WriteString("type", LocalConfigurationRules.TypeText(s.Type));
+        WriteOptionalString(w, "descriptionId", s.DescriptionId);
         w.WriteString("url", s.Url);
         w.WriteBoolean("enabled", s.Enabled);
         w.WriteNumber("connectTimeoutMs", s.ConnectTimeoutMs);
@@ -298,6 +351,7 @@ public static class LocalConfigurationSerializer
         var connectionType = ReadConnectionType(o);
         var hashes = o.Array("isCertificates", required: false, StrictJsonObject.ReadString);
         var services = o.Array("services", required: false, (s, p) => ReadServiceObject(s, p, expectedCode: null));
+        var descriptions = o.Array("descriptions", required: false, ReadDescription);
         o.End();
         return new LocalClient
         {
@@ -305,6 +359,44 @@ public static class LocalConfigurationSerializer
             ConnectionType = connectionType,
             IsCertificateHashes = [.. hashes],
             Services = [.. services],
+            Descriptions = [.. descriptions],
+        };
+    }
+
+    private static ServiceDescription ReadDescription(JsonElement e, string path)
+    {
+        var o = new StrictJsonObject(e, path);
+        var id = o.String("id");
+        var type = o.String("type") switch
+        {
+            "wsdl" => ServiceDescriptionType.Wsdl,
+            "openapi3" => ServiceDescriptionType.OpenApi3,
+            _ => throw new LocalConfigurationFormatException($"{o.At("type")} must be wsdl or openapi3"),
+        };
+        var source = o.OptionalString("source");
+        var serviceCode = o.OptionalString("serviceCode");
+        var serviceUrl = o.OptionalString("serviceUrl");
+        var disabled = o.Boolean("disabled", false);
+        var notice = o.OptionalString("disabledNotice");
+        var refreshedText = o.String("refreshedAt");
+        if (!DateTimeOffset.TryParseExact(refreshedText, RefreshedAtFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var refreshedAt))
+        {
+            throw new LocalConfigurationFormatException($"{o.At("refreshedAt")} must be a UTC time such as 2025-01-31T12:00:00.000Z");
+        }
+
+        var sha = o.String("documentSha256");
+        o.End();
+        return new ServiceDescription
+        {
+            Id = id,
+            Type = type,
+            Source = source,
+            ServiceCode = serviceCode,
+            ServiceUrl = serviceUrl,
+            Disabled = disabled,
+            DisabledNotice = notice,
+            RefreshedAt = refreshedAt,
+            DocumentSha256 = sha,
         };
     }
 
@@ -333,15 +425,19 @@ public static class LocalConfigurationSerializer
             }
         }
 
+        var version = o.OptionalString("version");
         var type = o.OptionalString("type") switch
         {
             null or "rest" => ServiceType.Rest,
-            _ => throw new LocalConfigurationFormatException($"{o.At("type")} must be rest"),
+            "soap" => ServiceType.Soap,
+            _ => throw new LocalConfigurationFormatException($"{o.At("type")} must be rest or soap"),
         };
         var service = new LocalService
         {
             Code = code,
+            Version = version,
             Type = type,
+            DescriptionId = o.OptionalString("descriptionId"),
             Url = o.String("url"),
             Enabled = o.Boolean("enabled", true),
             ConnectTimeoutMs = o.Integer("connectTimeoutMs", LocalService.DefaultConnectTimeoutMs),

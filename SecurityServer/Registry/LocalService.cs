@@ -25,6 +25,15 @@ public sealed record LocalService
     public ServiceType Type { get; init; } = ServiceType.Rest;
 
     /// <summary>
+    /// The SOAP <c>serviceVersion</c>, e.g. <c>v1</c>; null for none. REST services never have one. A call
+    /// names the service by code and version, and both must match (<see cref="LocalConfiguration.FindService"/>).
+    /// </summary>
+    public string? Version { get; init; }
+
+    /// <summary>The <see cref="ServiceDescription.Id"/> of the client's description this service was made from; null when configured by hand.</summary>
+    public string? DescriptionId { get; init; }
+
+    /// <summary>
     /// The provider's base URL exactly as configured (absolute http or https, no user info, query or
     /// fragment); the request's raw path and query are appended to it unchanged.
     /// </summary>

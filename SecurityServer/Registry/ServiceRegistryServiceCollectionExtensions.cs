@@ -1,3 +1,4 @@
+using ExchangeGateway.SecurityServer.Descriptions;
 using ExchangeGateway.SecurityServer.Admin;
 using ExchangeGateway.SecurityServer.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,8 +11,9 @@ public static partial class ServiceRegistryServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="LocalConfigurationStore"/> (loaded from <c>{DataDirectory}/serverconf.json</c> when the
-    /// host starts; an invalid file stops the start with the reason), <see cref="AdminApiKeyStore"/>, and the
-    /// options the admin API needs. Map the admin API with <see cref="RegistryAdminApi.MapRegistryAdminApi"/>.
+    /// host starts; an invalid file stops the start with the reason), <see cref="AdminApiKeyStore"/>,
+    /// <see cref="ServiceDescriptions"/> with its <see cref="DescriptionDocuments"/> (<c>{DataDirectory}/descriptions/</c>)
+    /// and <see cref="DescriptionFetcher"/>, and the options the admin API needs. Map the admin API with <see cref="RegistryAdminApi.MapRegistryAdminApi"/>.
     /// </summary>
     public static IServiceCollection AddServiceRegistry(this IServiceCollection services, Action<ServiceRegistryOptions>? configure = null)
     {
@@ -47,6 +49,13 @@ public static partial class ServiceRegistryServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new AdminApiKeyStore(
             sp.GetRequiredService<IOptions<ServiceRegistryOptions>>().Value.DataDirectory!,
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new DescriptionDocuments(sp.GetRequiredService<IOptions<ServiceRegistryOptions>>().Value.DataDirectory!));
+        services.TryAddSingleton(_ => new DescriptionFetcher(DescriptionFetcher.CreateHttpClient()));
+        services.TryAddSingleton(sp => new ServiceDescriptions(
+            sp.GetRequiredService<LocalConfigurationStore>(),
+            sp.GetRequiredService<DescriptionDocuments>(),
+            sp.GetRequiredService<DescriptionFetcher>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<LocalConfigurationStartup>();
         return services;

@@ -175,6 +175,17 @@ public class Federation : IAsyncLifetime
 
     public string DataDirectory(string name) => Directory.File(name);
 
+    /// <summary>How many records the message log of <paramref name="server"/> (ss1 or ss2) holds for <paramref name="messageId"/>.</summary>
+    public int CountRecords(string server, string messageId)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDirectory(server), "messagelog.db")};Mode=ReadOnly");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM record WHERE message_id = $id";
+        command.Parameters.AddWithValue("$id", messageId);
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// A free port below the kernel's ephemeral range (32768 and up here), so that an outgoing connection
     /// of another test cannot take it between this check and the server binding it.

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using ExchangeGateway.Common.Errors;
-using Microsoft.Data.Sqlite;
 
 namespace ExchangeGateway.SecurityServer.Tests.Exchange;
 
@@ -53,8 +52,8 @@ public sealed class RestExchangeTests
         Assert.False(seen.Headers.TryGetValue("User-Agent", out var agent) && agent.Contains("secret-agent", StringComparison.Ordinal));
 
         // Both servers logged the request and the response, with this message id.
-        Assert.Equal(2, CountRecords("ss1", id));
-        Assert.Equal(2, CountRecords("ss2", id));
+        Assert.Equal(2, _f.CountRecords("ss1", id));
+        Assert.Equal(2, _f.CountRecords("ss2", id));
     }
 
     [Theory]
@@ -138,15 +137,5 @@ public sealed class RestExchangeTests
         // The proxies never serve the admin endpoints.
         using var viaProxy = await _f.ClientProxy.GetAsync("metrics");
         Assert.NotEqual(HttpStatusCode.OK, viaProxy.StatusCode);
-    }
-
-    internal int CountRecords(string server, string messageId)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_f.DataDirectory(server), "messagelog.db")};Mode=ReadOnly");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM record WHERE message_id = $id";
-        command.Parameters.AddWithValue("$id", messageId);
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

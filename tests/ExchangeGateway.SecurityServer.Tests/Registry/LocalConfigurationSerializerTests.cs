@@ -110,6 +110,31 @@ public sealed class LocalConfigurationSerializerTests
         Assert.Contains("{\n              \"subject\": \"group:DEV/hospitals\"\n            }", text, StringComparison.Ordinal);
     }
 
+    // The first service turned into a SOAP service (rights whole, no endpoints) so SOAP rules can be probed.
+    private static JsonNode Soap(JsonNode n)
+    {
+        var s = Service(n);
+        s["type"] = "soap";
+        s["endpoints"] = new JsonArray();
+        s["accessRights"] = new JsonArray(new JsonObject { ["subject"] = "DEV/ORG/70000002/clinic" });
+        return s;
+    }
+
+    private static JsonObject Description(Action<JsonObject>? change = null)
+    {
+        var d = new JsonObject
+        {
+            ["id"] = "1",
+            ["type"] = "wsdl",
+            ["source"] = "http://127.0.0.1:9000/service?wsdl",
+            ["disabled"] = false,
+            ["refreshedAt"] = "2025-01-31T12:00:00.000Z",
+            ["documentSha256"] = new string('a', 64),
+        };
+        change?.Invoke(d);
+        return d;
+    }
+
     public static TheoryData<string, string> Rejections() => new()
     {
         // Structure.
@@ -153,7 +178,30 @@ public sealed class LocalConfigurationSerializerTests
         { Mutate(n => n["clients"]!.AsArray().Add(Client(n).DeepClone())), "client DEV/GOV/70000001/consumer is listed more than once" },
 
         // Services.
-        { Mutate(n => Service(n)["type"] = "soap"), "$.clients[0].services[0].type must be rest" },
+        { Mutate(n => Service(n)["type"] = "grpc"), "$.clients[0].services[0].type must be rest or soap" },
+        { Mutate(n => Service(n)["type"] = "SOAP"), "$.clients[0].services[0].type must be rest or soap" },
+        { Mutate(n => Service(n)["version"] = "v1"), "service 'echo': only SOAP services have a version" },
+        { Mutate(n => Soap(n)["version"] = "v 1"), "service 'echo': the version is invalid" },
+        { Mutate(n => Soap(n)["version"] = "v1/v2"), "service 'echo': the version is invalid" },
+        { Mutate(n => Soap(n)["endpoints"] = new JsonArray(new JsonObject { ["method"] = "GET", ["path"] = "/**" })), "a SOAP service has no method and path endpoints" },
+        { Mutate(n => Soap(n)["accessRights"] = new JsonArray(new JsonObject { ["subject"] = "DEV/ORG/70000002/clinic", ["method"] = "POST" })), "accessRights[0] has a method or path, but a SOAP service is granted whole" },
+        { Mutate(n => Service(n)["descriptionId"] = "7"), "service 'echo': descriptionId '7' names no service description of this client" },
+        { Mutate(n => Service(n)["descriptionId"] = "a b"), "a service description id may hold only" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d.Remove("refreshedAt")))), "$.clients[0].descriptions[0] lacks the required member 'refreshedAt'" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["type"] = "wsdl2"))), "$.clients[0].descriptions[0].type must be wsdl or openapi3" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["extra"] = 1))), "$.clients[0].descriptions[0] has the unknown member 'extra'" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["refreshedAt"] = "yesterday"))), "$.clients[0].descriptions[0].refreshedAt must be a UTC time" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["documentSha256"] = "abc"))), "service description '1': documentSha256 must be 64 lowercase hex digits" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["source"] = "file:///etc/passwd"))), "service description '1': source must be an absolute http or https URL" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["serviceUrl"] = "http://h/x?y"))), "service description '1': serviceUrl must not have a query" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["serviceCode"] = "x"))), "serviceCode belongs to OpenAPI descriptions only" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["type"] = "openapi3"))), "service description '1': client DEV/GOV/70000001/consumer: a service has no code" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => { d["type"] = "openapi3"; d["serviceCode"] = "getOpenAPI"; }))), "the service code 'getOpenAPI' is reserved for a metaservice" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["disabledNotice"] = "a\nb"))), "disabledNotice must not contain control characters" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(d => d["disabledNotice"] = new string('n', 256)))), "disabledNotice is longer than 255 characters" },
+        { Mutate(n => Client(n)["descriptions"] = new JsonArray(Description(), Description())), "has the service description id '1' more than once" },
+        { Mutate(n => { Client(n)["descriptions"] = new JsonArray(Description()); Service(n)["descriptionId"] = "1"; }), "service 'echo' is rest but its description '1' describes soap services" },
+        { Mutate(n => { Client(n)["id"] = "DEV/GOV/70000001"; Client(n)["services"] = new JsonArray(); Client(n)["descriptions"] = new JsonArray(Description()); }), "is a member; only subsystems register service descriptions" },
         { Mutate(n => Service(n)["code"] = "ec ho"), "client DEV/GOV/70000001/consumer: a service code is invalid" },
         { Mutate(n => Service(n)["code"] = "a/b"), "a service code must not contain '/'" },
         { Mutate(n => Service(n)["code"] = ".."), "a service code is invalid" },

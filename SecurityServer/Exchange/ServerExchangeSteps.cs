@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ExchangeGateway.Common.Crypto.Batch;
+using ExchangeGateway.Common.Errors;
+using ExchangeGateway.Common.Exchange;
+using ExchangeGateway.Common.Identifiers;
+using ExchangeGateway.MessageLog.Records;
+using ExchangeGateway.SecurityServer.Hosting;
+using ExchangeGateway.Signer.Signing;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace ExchangeGateway.SecurityServer.Exchange;
+
+/// <summary>
+/// The server proxy's stages that do not depend on the protocol: read the envelope's prefix, authenticate
+/// the peer, read the body against its signed digest, verify the client member's signature, reject
+/// replays, log the request, and sign, log and send the answer. X-Road's order is kept by the callers.
+/// </summary>
+public sealed class ServerExchangeSteps
+{
+    private readonly TrustContextProvider _trust;
+    private readonly BatchingSigner _signer;
+    private readonly OwnIdentity _identity;
+    private readonly ExchangeRecorder _recorder;
+    private readonly PeerAuthenticator _authenticator;
+    private readonly ReplayCache _replays;
+    private readonly ExchangeResponder _responder;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ServerExchangeSteps> _logger;
+    private readonly long _maxBodyBytes;
+
+    /// <summary>Creates the steps.</summary>
+    public ServerExchangeSteps(
+        TrustContextProvider trust,
+        BatchingSigner signer,
+        OwnIdentity identity,
+        ExchangeRecorder recorder,
+        PeerAuthenticator authenticator,
+        ReplayCache replays,
+        ExchangeResponder responder,
+        IOptions<SecurityServerOptions> options,
+        TimeProvider time,
+        ILogger<ServerExchangeSteps> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _trust = trust;
+        _signer = signer;
+        _identity = identity;
+        _recorder = recorder;
+        _authenticator = authenticator;
+        _replays = replays;
+        _responder = responder;
+        _time = time;
+        _logger = logger;
+        _maxBodyBytes = options.Value.MaxBodyBytes;
+    }
+
+    /// <summary>The largest body accepted.</summary>
+    public long MaxBodyBytes => _maxBodyBytes;
+
+    /// <summary>Checks the transport (POST to <paramref name="path"/>, envelope media type, a client certificate, a valid configuration, the size) and reads the prefix.</summary>
+    public async Task<(EnvelopePrefix? Prefix, TrustContext? Trust, ExchangeFailure? Failure)> ReadPrefixAsync(HttpContext context, string path)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!HttpMethods.IsPost(context.Request.Method) || !string.Equals(context.Request.Path.Value, path, StringComparison.Ordinal)
+            || !string.Equals(context.Request.ContentType, EnvelopeFrame.MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, null, ExchangeFailure.ServerProxy(ErrorCatalog.InvalidMessage, $"Envelopes are POSTed to {EnvelopeFrame.RestPath} or {EnvelopeFrame.SoapPath} as {EnvelopeFrame.MediaType}."));
+        }
+
+        if (context.Connection.ClientCertificate is null)
+        {
+            return (null, null, ExchangeFailure.ServerProxy(ErrorCatalog.SslAuthenticationFailed, "The peer presented no authentication certificate."));
+        }
+
+        if (!_trust.TryGet(out var trust))
+        {
+            return (null, null, ExchangeFailure.ServerProxy(ErrorCatalog.OutdatedGlobalConf, "The global configuration is missing or expired; exchanges stop until a valid one is downloaded."));
+        }
+
+        if (context.Request.ContentLength is { } declared && declared > _maxBodyBytes + EnvelopeFrame.MaxSignatureBytes + (2 * EnvelopeFrame.MaxOcspBytes) + HeadCodec.MaxHeadBytes + 32)
+        {
+            return (null, null, TooLarge());
+        }
+
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = null; // The frame carries the exact length; it is checked below.
+        }
+
+        var prefix = await EnvelopeFrame.ReadPrefixAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+        return prefix.Success
+            ? (prefix.Value, trust, null)
+            : (null, null, ExchangeFailure.ServerProxy(ErrorCatalog.InvalidMessage, prefix.Message!));
+    }
+
+    /// <summary>
+    /// X-Road's steps 0–2 once the head is decoded: the TLS peer is registered for a server hosting the
+    /// client, the body matches its signed digest, the signature is the client member's, and the message
+    /// id is new. Returns the body (dispose it).
+    /// </summary>
+    public async Task<(BodyBuffer? Body, ExchangeFailure? Failure)> AuthenticateAsync(
+        HttpContext context, TrustContext trust, EnvelopePrefix prefix, InboundRequest request, long bodyLength, ReadOnlyMemory<byte> bodyDigest)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentNullException.ThrowIfNull(request);
+        var stage = Stopwatch.GetTimestamp();
+        if (_authenticator.CheckPeer(trust, context.Connection.ClientCertificate!, request.Client, null, prefix.AuthenticationOcsp, isServerProxy: true) is { } peerFailure)
+        {
+            return (null, peerFailure);
+        }
+
+        if (bodyLength > _maxBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        var body = await BodyBuffer.ReadAsync(context.Request.Body, _maxBodyBytes, bodyLength, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            return (null, ExchangeFailure.ServerProxy(ErrorCatalog.InvalidMessage, "The body is shorter or longer than the head says."));
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(body.Digest, bodyDigest.Span))
+        {
+            body.Dispose();
+            return (null, ExchangeFailure.ServerProxy(ErrorCatalog.InvalidSignatureValue, "The body does not match its signed digest."));
+        }
+
+        _responder.Stage("server_read", stage);
+        stage = Stopwatch.GetTimestamp();
+        var now = _time.GetUtcNow();
+        if (SignatureChecks.Verify(trust, prefix, request.Client.Member, now, ErrorFamily.ServerServerProxy) is { } signatureFailure)
+        {
+            body.Dispose();
+            return (null, signatureFailure);
+        }
+
+        _responder.Stage("verify", stage);
+        if (!_replays.TryReserve(request.Client.ToString(), request.MessageId, now))
+        {
+            body.Dispose();
+            return (null, ExchangeFailure.Client(ErrorCatalog.DuplicateMessageId, $"The message id {request.MessageId} was already used by {request.Client}."));
+        }
+
+        return (body, null);
+    }
+
+    /// <summary>Logs the request before anything is forwarded.</summary>
+    public async Task<ExchangeFailure?> LogRequestAsync(InboundRequest request, EnvelopePrefix prefix, BodyBuffer body, bool logBody, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(prefix);
+        ArgumentNullException.ThrowIfNull(body);
+        var stage = Stopwatch.GetTimestamp();
+        var record = new MessageRecord
+        {
+            Side = RecordSide.Server,
+            Kind = RecordKind.Request,
+            MessageId = request.MessageId,
+            RequestId = request.RequestId,
+            ClientId = request.Client.ToString(),
+            ServiceId = request.Service.ToString(),
+            At = _time.GetUtcNow(),
+            UserId = request.UserId,
+            Head = prefix.Head,
+            Signature = prefix.Signature,
+            Ocsp = prefix.SigningOcsp,
+            BodyDigest = body.Digest,
+            BodyLength = body.Length,
+            Body = logBody ? body.Memory : null,
+        };
+        var failure = await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, cancellationToken).ConfigureAwait(false);
+        _responder.Stage("log_request", stage);
+        return failure;
+    }
+
+    /// <summary>Signs the response head for the provider member, logs the response, and only then sends the envelope.</summary>
+    public async Task<ExchangeFailure?> AnswerAsync(HttpContext context, InboundRequest request, byte[] responseHead, int status, BodyBuffer responseBody, bool logBody)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseHead);
+        ArgumentNullException.ThrowIfNull(responseBody);
+        var stage = Stopwatch.GetTimestamp();
+        var member = request.Service.Client.Member;
+        var signed = await _signer.SignAsync(member, RequestHash.SigningDigest(responseHead), context.RequestAborted).ConfigureAwait(false);
+        if (!signed.IsSuccess)
+        {
+            return ExchangeFailure.ServerProxy(ErrorCatalog.CannotCreateSignature, $"The response cannot be signed for {member}: {signed.Message}");
+        }
+
+        var signature = BatchSignatureEncoding.Encode(signed.Signature!);
+        _responder.Stage("sign", stage);
+
+        stage = Stopwatch.GetTimestamp();
+        var record = new MessageRecord
+        {
+            Side = RecordSide.Server,
+            Kind = RecordKind.Response,
+            MessageId = request.MessageId,
+            RequestId = request.RequestId,
+            ClientId = request.Client.ToString(),
+            ServiceId = request.Service.ToString(),
+            At = _time.GetUtcNow(),
+            UserId = request.UserId,
+            HttpStatus = status,
+            Head = responseHead,
+            Signature = signature,
+            Ocsp = signed.OcspResponse,
+            BodyDigest = responseBody.Digest,
+            BodyLength = responseBody.Length,
+            Body = logBody ? responseBody.Memory : null,
+        };
+        if (await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+        {
+            return notLogged;
+        }
+
+        _responder.Stage("log_response", stage);
+        var prefix = EnvelopeFrame.WritePrefix(new EnvelopePrefix(responseHead, signature, signed.OcspResponse.ToArray(), _identity.AuthenticationOcsp().ToArray()));
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = EnvelopeFrame.MediaType;
+        context.Response.ContentLength = prefix.Length + responseBody.Length;
+        await context.Response.Body.WriteAsync(prefix, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.WriteAsync(responseBody.Memory, context.RequestAborted).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>Logs that an exchange whose request was logged ended in <paramref name="failure"/>.</summary>
+    public async Task RecordErrorOutcomeAsync(InboundRequest request, ExchangeFailure failure)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(failure);
+        var record = _recorder.ErrorRecord(RecordSide.Server, request.MessageId, request.RequestId, request.Client.ToString(), request.Service.ToString(), request.UserId, ErrorHttpStatus.ForRest(failure.Code), failure.Code.Value);
+        if (await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, CancellationToken.None).ConfigureAwait(false) is { } lost)
+        {
+            ExchangeLog.OutcomeNotLogged(_logger, ServerProxy.Side, request.RequestId, lost.Message);
+        }
+    }
+
+    private ExchangeFailure TooLarge() =>
+        ExchangeFailure.ServerProxy(ErrorCatalog.RequestTooLarge, $"The message body exceeds {_maxBodyBytes} bytes.");
+}
