@@ -3,10 +3,13 @@ namespace ExchangeGateway.Common.Mime;
 /// <summary>
 /// A parsed media type (RFC 9110 §8.3.1): <c>type/subtype *( OWS ";" OWS [ name "=" ( token / quoted-string ) ] )</c>.
 /// Type, subtype and parameter names are lower-cased; values are kept as written (quotes removed,
-/// quoted pairs unescaped). A parameter named twice is refused.
+/// quoted pairs unescaped). A parameter named twice, or more than <see cref="MaxParameters"/>, is refused.
 /// </summary>
 internal sealed class MediaType
 {
+    /// <summary>The most parameters accepted; real media types carry a handful.</summary>
+    public const int MaxParameters = 32;
+
     private readonly List<KeyValuePair<string, string>> _parameters;
 
     private MediaType(string type, string subtype, List<KeyValuePair<string, string>> parameters)
@@ -141,6 +144,12 @@ internal sealed class MediaType
 
                 value = s[i..valueEnd].ToString();
                 i = valueEnd;
+            }
+
+            if (parameters.Count == MaxParameters)
+            {
+                problem = $"it has more than {MaxParameters} parameters";
+                return null;
             }
 
             foreach (var p in parameters)

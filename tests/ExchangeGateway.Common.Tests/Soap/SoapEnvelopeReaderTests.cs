@@ -209,6 +209,8 @@ public sealed class SoapEnvelopeReaderTests
         AssertFails(Request(With("   ")), InvalidSoap, messagePart: "empty");
         AssertFails(Request(With("a&#9;b")), InvalidSoap, messagePart: "control");
         AssertFails(Request(With("a&#x85;b")), InvalidSoap, messagePart: "control");
+        AssertFails(Request(With("a&#13;&#10;X-Injected: 1")), InvalidSoap, messagePart: "control");
+        AssertFails(Request(With("a\r\nb")), InvalidSoap, messagePart: "control");
         AssertFails(Request(With("a<x>b</x>")), InvalidSoap, messagePart: "element");
         AssertReads(Request(With("J\u00fcri <![CDATA[&]]> \U0001F600")));
     }
