@@ -113,7 +113,7 @@ public sealed class PeerClient : IDisposable
         {
             try
             {
-                return (await ReadAsync(response, server, timeout.Token).ConfigureAwait(false), null, false);
+                return (await ReadAsync(response, server, path, timeout.Token).ConfigureAwait(false), null, false);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -127,7 +127,7 @@ public sealed class PeerClient : IDisposable
 
     private static ExchangeFailure Network(string message) => ExchangeFailure.ClientProxy(ErrorCatalog.NetworkError, message);
 
-    private async Task<PeerResponse> ReadAsync(HttpResponseMessage response, SecurityServerInfo server, CancellationToken cancellationToken)
+    private async Task<PeerResponse> ReadAsync(HttpResponseMessage response, SecurityServerInfo server, string path, CancellationToken cancellationToken)
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -155,8 +155,10 @@ public sealed class PeerClient : IDisposable
                 return new PeerResponse(); // neither a signed answer nor an X-Road error: the caller reports invalid_response
             }
 
-            var head = HeadCodec.DecodeResponse(prefix.Value!.Head);
-            var length = head.Success ? head.Value!.BodyLength : -1;
+            // The full check of the head is the caller's; here only the body's length is needed to read it.
+            var length = path == EnvelopeFrame.SoapPath
+                ? HeadCodec.DecodeSoapResponse(prefix.Value!.Head) is { Success: true } soap ? soap.Value!.BodyLength : -1
+                : HeadCodec.DecodeResponse(prefix.Value!.Head) is { Success: true } rest ? rest.Value!.BodyLength : -1;
             var body = length < 0 || length > _maxBodyBytes ? null : await BodyBuffer.ReadAsync(stream, _maxBodyBytes, length, cancellationToken).ConfigureAwait(false);
             _peerCertificates.TryGetValue(server.Id.ToString(), out var peer);
             return new PeerResponse { Prefix = body is null ? null : prefix.Value, Body = body, PeerCertificate = peer };

@@ -151,7 +151,7 @@ public sealed class ExchangeErrorTests
     public async Task OversizedBody_ContentLengthAndChunked_AreRefusedUnforwarded()
     {
         var marker = Guid.NewGuid().ToString("N");
-        var tooLarge = new byte[(1024 * 1024) + 1];
+        var tooLarge = new byte[Federation.MaxBodyBytes + 1];
         // Content-Length over the limit: refused from the header, before a byte of the body is read.
         var raw = $"POST /r1/{Federation.ProviderSubsystem}/echo/{marker} HTTP/1.1\r\nHost: x\r\nX-Road-Client: {Federation.Consumer}\r\nContent-Length: {tooLarge.Length}\r\nConnection: close\r\n\r\n";
         var answer = await RawAsync(_f.Ports1.ClientProxy, raw);
@@ -164,7 +164,7 @@ public sealed class ExchangeErrorTests
         await ExpectAsync(chunked, HttpStatusCode.BadRequest, "client.request_too_large");
 
         var exact = Request("POST", $"r1/{Federation.ProviderSubsystem}/echo/{marker}-ok");
-        exact.Content = new ByteArrayContent(new byte[1024 * 1024]);
+        exact.Content = new ByteArrayContent(new byte[Federation.MaxBodyBytes]);
         using var accepted = await _f.ClientProxy.SendAsync(exact);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Single(_f.Provider.Received, r => r.RawTarget.Contains(marker, StringComparison.Ordinal));

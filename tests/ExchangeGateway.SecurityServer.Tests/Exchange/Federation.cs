@@ -19,6 +19,9 @@ namespace ExchangeGateway.SecurityServer.Tests.Exchange;
 /// </summary>
 public class Federation : IAsyncLifetime
 {
+    /// <summary>The body limit of both servers: above the 5 MiB attachment test, below the 10 MiB default so limit+1 stays cheap.</summary>
+    public const int MaxBodyBytes = 6 * 1024 * 1024;
+
     public const string Consumer = "DEV/GOV/70000001/consumer";
     public const string OtherConsumer = "DEV/GOV/70000001/unlisted";
 
@@ -148,13 +151,26 @@ public class Federation : IAsyncLifetime
                  "endpoints":[],"accessRights":[{"subject":"{{Consumer}}"}]},
                 {"code":"down","type":"rest","url":"http://127.0.0.1:{{FreePort()}}","enabled":true,
                  "connectTimeoutMs":2000,"readTimeoutMs":2000,"totalTimeoutMs":4000,"verifyTls":true,"logBodies":true,
-                 "endpoints":[],"accessRights":[{"subject":"{{Consumer}}"}]}]}]}
+                 "endpoints":[],"accessRights":[{"subject":"{{Consumer}}"}]},
+                {{SoapService("echoSoap", "/soap/echo")}},
+                {{SoapService("faultSoap", "/soap/fault")}},
+                {{SoapService("wrongEcho", "/soap/wrong-echo")}},
+                {{SoapService("setsHash", "/soap/sets-hash")}},
+                {{SoapService("notXml", "/soap/not-xml")}}]}]}
             """);
         ClientProxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Ports1.ClientProxy}/"), Timeout = TimeSpan.FromSeconds(60) };
         await WaitReadyAsync(Ports1);
         await WaitReadyAsync(Ports2);
         await WaitUntilProviderReachableAsync();
     }
+
+    /// <summary>A SOAP service on the fake provider's <paramref name="path"/> (see <see cref="FakeProvider"/>), open to the consumer.</summary>
+    private string SoapService(string code, string path) =>
+        $$"""
+        {"code":"{{code}}","type":"soap","url":"{{Provider.BaseAddress.ToString().TrimEnd('/')}}{{path}}","enabled":true,
+         "connectTimeoutMs":2000,"readTimeoutMs":2000,"totalTimeoutMs":4000,"verifyTls":true,"logBodies":true,
+         "endpoints":[],"accessRights":[{"subject":"{{Consumer}}"}]}
+        """;
 
     public async Task DisposeAsync()
     {
@@ -237,7 +253,7 @@ public class Federation : IAsyncLifetime
         $"--SecurityServer:ServerProxyUrl=https://127.0.0.1:{ports.ServerProxy}",
         $"--SecurityServer:PublicAddress=127.0.0.1:{ports.ServerProxy}",
         "--SecurityServer:AutoRegister=true",
-        "--SecurityServer:MaxBodyBytes=1048576",
+        $"--SecurityServer:MaxBodyBytes={MaxBodyBytes}",
         "--Logging:LogLevel:Default=Warning",
     ];
 
