@@ -111,7 +111,7 @@ internal static class QuickstartApp
                         return 1;
                     }
 
-                    output.WriteLine($"SMOKE OK: one exchange through ss1 and ss2, logged on both ({clock.Elapsed.TotalSeconds:0.0} s in all).");
+                    output.WriteLine($"SMOKE OK: one REST and one SOAP exchange through ss1 and ss2, logged on both ({clock.Elapsed.TotalSeconds:0.0} s in all).");
                     return 0;
 
                 default:
