@@ -27,7 +27,9 @@ public sealed class ClientProxy
     public const string Side = ExchangeMetrics.SideClient;
 
     private const string R1Prefix = "/r1/";
+    private const string ListClientsPath = "/listClients";
     private readonly LocalConfigurationStore _local;
+    private readonly TrustContextProvider _trust;
     private readonly ClientExchangeSteps _steps;
     private readonly SoapClientProxy _soap;
     private readonly ExchangeResponder _responder;
@@ -36,6 +38,7 @@ public sealed class ClientProxy
     /// <summary>Creates the proxy.</summary>
     public ClientProxy(
         LocalConfigurationStore local,
+        TrustContextProvider trust,
         ClientExchangeSteps steps,
         SoapClientProxy soap,
         ExchangeResponder responder,
@@ -43,6 +46,7 @@ public sealed class ClientProxy
     {
         ArgumentNullException.ThrowIfNull(options);
         _local = local;
+        _trust = trust;
         _steps = steps;
         _soap = soap;
         _responder = responder;
@@ -60,6 +64,12 @@ public sealed class ClientProxy
         if (!raw.StartsWith(R1Prefix, StringComparison.Ordinal) && HttpMethods.IsPost(context.Request.Method))
         {
             return _soap.HandleAsync(context);
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method) && string.Equals(context.Request.Path.Value, ListClientsPath, StringComparison.Ordinal))
+        {
+            return _responder.RunAsync(
+                context, Side, "client_total", ErrorCode.Client(ErrorCatalog.InvalidRequest), ErrorCode.ClientProxy(ErrorCatalog.InternalError), ListClientsAsync);
         }
 
         return _responder.RunAsync(
@@ -125,6 +135,35 @@ public sealed class ClientProxy
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// <c>GET /listClients[?xRoadInstance=…]</c>: the federation's members and subsystems from the global
+    /// configuration, as X-Road's <c>clientList</c> XML, or JSON when the IS accepts <c>application/json</c>.
+    /// Answered by this server alone; nothing is signed or logged, as in X-Road.
+    /// </summary>
+    private async Task<ExchangeFailure?> ListClientsAsync(HttpContext context)
+    {
+        if (!_trust.TryGet(out var trust))
+        {
+            return ExchangeFailure.ClientProxy(ErrorCatalog.OutdatedGlobalConf, "The global configuration is missing or expired.");
+        }
+
+        var instances = context.Request.Query["xRoadInstance"];
+        if (instances.Count > 1 || (instances.Count == 1 && (instances[0]!.Length is 0 or > 255 || !HeaderPolicy.IsSafeValue(instances[0]!))))
+        {
+            return ExchangeFailure.Client(ErrorCatalog.InvalidRequest, "xRoadInstance must be given at most once, as an instance code.");
+        }
+
+        var json = context.Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
+        var body = json
+            ? Metaservices.ClientListDocument.WriteJson(trust.Configuration, instances.Count == 1 ? instances[0] : null)
+            : Metaservices.ClientListDocument.WriteXml(trust.Configuration, instances.Count == 1 ? instances[0] : null);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = json ? Metaservices.ClientListDocument.JsonContentType : Metaservices.ClientListDocument.XmlContentType;
+        context.Response.ContentLength = body.Length;
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        return null;
     }
 
     /// <summary>Lets the proxy enforce the body limit itself, with X-Road's error shape.</summary>

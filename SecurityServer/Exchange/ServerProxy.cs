@@ -22,15 +22,17 @@ public sealed class ServerProxy
     private readonly ServerExchangeSteps _steps;
     private readonly SoapServerProxy _soap;
     private readonly ProviderForwarder _forwarder;
+    private readonly ServerMetaservices _metaservices;
     private readonly ExchangeResponder _responder;
 
     /// <summary>Creates the proxy.</summary>
-    public ServerProxy(LocalConfigurationStore local, ServerExchangeSteps steps, SoapServerProxy soap, ProviderForwarder forwarder, ExchangeResponder responder)
+    public ServerProxy(LocalConfigurationStore local, ServerExchangeSteps steps, SoapServerProxy soap, ProviderForwarder forwarder, ServerMetaservices metaservices, ExchangeResponder responder)
     {
         _local = local;
         _steps = steps;
         _soap = soap;
         _forwarder = forwarder;
+        _metaservices = metaservices;
         _responder = responder;
     }
 
@@ -71,8 +73,13 @@ public sealed class ServerProxy
 
         using (body)
         {
-            // 3 and 4. The service, its type, and the access rights (default deny).
             var local = _local.Current;
+            if (ServerMetaservices.IsRest(head.Service) && local?.FindSubsystem(head.Service.Client) is not null)
+            {
+                return await MetaserviceAsync(context, head, inbound, prefix, local, trust!, body!).ConfigureAwait(false);
+            }
+
+            // 3 and 4. The service, its type, and the access rights (default deny).
             var rawPath = head.Target.Split('?', 2)[0];
             var decision = local is null ? AccessDecision.UnknownService : AccessControl.Decide(local, trust!.Configuration, head.Client, head.Service, head.Method, rawPath);
             if (decision != AccessDecision.Allowed)
@@ -124,21 +131,52 @@ public sealed class ServerProxy
 
         using (response)
         {
-            // 7 and 8. Sign the response together with the request hash; log it; only then does it leave.
-            var responseHead = new RestResponseHead
-            {
-                Status = response.Status,
-                Service = head.Service,
-                Client = head.Client,
-                MessageId = head.MessageId,
-                RequestId = head.RequestId,
-                RequestHash = RequestHash.Compute(headBytes, body.Digest, body.Length),
-                Headers = response.Headers,
-                BodyLength = response.Body.Length,
-                BodyDigest = response.Body.Digest,
-            };
-            return await _steps.AnswerAsync(context, inbound, HeadCodec.Encode(responseHead), response.Status, response.Body, service.LogBodies).ConfigureAwait(false);
+            return await AnswerWithAsync(context, head, inbound, headBytes, body, response, service.LogBodies).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A metaservice: logged and answered like a provider call, but answered here.</summary>
+    private async Task<ExchangeFailure?> MetaserviceAsync(HttpContext context, RestRequestHead head, InboundRequest inbound, EnvelopePrefix prefix, LocalConfiguration local, TrustContext trust, BodyBuffer body)
+    {
+        var (response, refused) = _metaservices.AnswerRest(local, trust.Configuration, head);
+        if (response is null)
+        {
+            return refused;
+        }
+
+        using (response)
+        {
+            if (await _steps.LogRequestAsync(inbound, prefix, body, logBody: true, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+            {
+                return notLogged;
+            }
+
+            var outcome = await AnswerWithAsync(context, head, inbound, prefix.Head, body, response, logBodies: true).ConfigureAwait(false);
+            if (outcome is not null)
+            {
+                await _steps.RecordErrorOutcomeAsync(inbound, outcome).ConfigureAwait(false);
+            }
+
+            return outcome;
+        }
+    }
+
+    /// <summary>7 and 8: signs the response together with the request hash, logs it, and only then lets it leave.</summary>
+    private Task<ExchangeFailure?> AnswerWithAsync(HttpContext context, RestRequestHead head, InboundRequest inbound, byte[] headBytes, BodyBuffer body, ProviderResponse response, bool logBodies)
+    {
+        var responseHead = new RestResponseHead
+        {
+            Status = response.Status,
+            Service = head.Service,
+            Client = head.Client,
+            MessageId = head.MessageId,
+            RequestId = head.RequestId,
+            RequestHash = RequestHash.Compute(headBytes, body.Digest, body.Length),
+            Headers = response.Headers,
+            BodyLength = response.Body.Length,
+            BodyDigest = response.Body.Digest,
+        };
+        return _steps.AnswerAsync(context, inbound, HeadCodec.Encode(responseHead), response.Status, response.Body, logBodies);
     }
 
     private static string DescribeRefusal(AccessDecision decision, RestRequestHead head) => decision switch

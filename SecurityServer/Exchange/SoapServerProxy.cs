@@ -21,15 +21,17 @@ public sealed class SoapServerProxy
     private readonly LocalConfigurationStore _local;
     private readonly ServerExchangeSteps _steps;
     private readonly ProviderForwarder _forwarder;
+    private readonly ServerMetaservices _metaservices;
     private readonly ExchangeResponder _responder;
     private readonly XmlLimits _limits = XmlLimits.Default;
 
     /// <summary>Creates the proxy.</summary>
-    public SoapServerProxy(LocalConfigurationStore local, ServerExchangeSteps steps, ProviderForwarder forwarder, ExchangeResponder responder)
+    public SoapServerProxy(LocalConfigurationStore local, ServerExchangeSteps steps, ProviderForwarder forwarder, ServerMetaservices metaservices, ExchangeResponder responder)
     {
         _local = local;
         _steps = steps;
         _forwarder = forwarder;
+        _metaservices = metaservices;
         _responder = responder;
     }
 
@@ -75,6 +77,11 @@ public sealed class SoapServerProxy
             }
 
             var local = _local.Current;
+            if (ServerMetaservices.IsSoap(head.Service) && local?.FindSubsystem(head.Service.Client) is not null)
+            {
+                return await MetaserviceAsync(context, head, inbound, prefix, local, trust!, message, body).ConfigureAwait(false);
+            }
+
             var decision = local is null ? AccessDecision.UnknownService : AccessControl.Decide(local, trust!.Configuration, head.Client, head.Service, "POST", string.Empty);
             if (decision != AccessDecision.Allowed)
             {
@@ -136,32 +143,64 @@ public sealed class SoapServerProxy
 
             using (answer)
             {
-                var parts = SoapMessageReader.ReadResponse(answer!.Memory, contentType, _limits);
-                if (!parts.Success)
-                {
-                    return ExchangeFailure.ServerProxy(ErrorCatalog.InternalError, $"The answer with xrd:requestHash added cannot be read back: {parts.Message}");
-                }
-
-                var (soapDigest, attachments) = SoapParts.Digest(parts.Value!);
-                var responseHead = new SoapResponseHead
-                {
-                    Status = response.Status,
-                    Service = head.Service,
-                    Client = head.Client,
-                    MessageId = head.MessageId,
-                    RequestId = head.RequestId,
-                    RequestHash = RequestHash.Compute(headBytes, body.Digest, body.Length),
-                    Fault = parts.Value!.Envelope.IsFault,
-                    Headers = [new(SoapParts.ContentTypeHeader, contentType!)],
-                    SoapLength = parts.Value.Soap.Length,
-                    SoapDigest = soapDigest,
-                    Attachments = attachments,
-                    BodyLength = answer.Length,
-                    BodyDigest = answer.Digest,
-                };
-                return await _steps.AnswerAsync(context, inbound, HeadCodec.Encode(responseHead), response.Status, answer, service.LogBodies).ConfigureAwait(false);
+                return await AnswerWithAsync(context, head, inbound, headBytes, body, response.Status, contentType!, answer!, service.LogBodies).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>A metaservice: logged and answered like a provider call, but answered here.</summary>
+    private async Task<ExchangeFailure?> MetaserviceAsync(
+        HttpContext context, SoapRequestHead head, InboundRequest inbound, EnvelopePrefix prefix, LocalConfiguration local, TrustContext trust, SoapMessage message, BodyBuffer body)
+    {
+        var (answer, contentType, refused) = _metaservices.AnswerSoap(local, trust.Configuration, message);
+        if (answer is null)
+        {
+            return refused;
+        }
+
+        if (await _steps.LogRequestAsync(inbound, prefix, body, logBody: true, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+        {
+            return notLogged;
+        }
+
+        using var buffer = BodyBuffer.FromBytes(answer);
+        var outcome = await AnswerWithAsync(context, head, inbound, prefix.Head, body, StatusCodes.Status200OK, contentType!, buffer, logBodies: true).ConfigureAwait(false);
+        if (outcome is not null)
+        {
+            await _steps.RecordErrorOutcomeAsync(inbound, outcome).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Signs a head digesting every part of <paramref name="answer"/> with the request hash, logs it, and only then lets it leave.</summary>
+    private async Task<ExchangeFailure?> AnswerWithAsync(
+        HttpContext context, SoapRequestHead head, InboundRequest inbound, byte[] headBytes, BodyBuffer body, int status, string contentType, BodyBuffer answer, bool logBodies)
+    {
+        var parts = SoapMessageReader.ReadResponse(answer.Memory, contentType, _limits);
+        if (!parts.Success)
+        {
+            return ExchangeFailure.ServerProxy(ErrorCatalog.InternalError, $"The answer to be signed cannot be read back: {parts.Message}");
+        }
+
+        var (soapDigest, attachments) = SoapParts.Digest(parts.Value!);
+        var responseHead = new SoapResponseHead
+        {
+            Status = status,
+            Service = head.Service,
+            Client = head.Client,
+            MessageId = head.MessageId,
+            RequestId = head.RequestId,
+            RequestHash = RequestHash.Compute(headBytes, body.Digest, body.Length),
+            Fault = parts.Value!.Envelope.IsFault,
+            Headers = [new(SoapParts.ContentTypeHeader, contentType)],
+            SoapLength = parts.Value.Soap.Length,
+            SoapDigest = soapDigest,
+            Attachments = attachments,
+            BodyLength = answer.Length,
+            BodyDigest = answer.Digest,
+        };
+        return await _steps.AnswerAsync(context, inbound, HeadCodec.Encode(responseHead), status, answer, logBodies).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -97,6 +97,7 @@ internal static class ExchangeComponents
         services.AddSingleton<SoapClientProxy>();
         services.AddSingleton<ClientProxy>();
         services.AddSingleton<ServerExchangeSteps>();
+        services.AddSingleton<ServerMetaservices>();
         services.AddSingleton<SoapServerProxy>();
         services.AddSingleton<ServerProxy>();
         services.AddSingleton<AutoRegistration>();

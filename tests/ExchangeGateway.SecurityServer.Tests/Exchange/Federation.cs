@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using ExchangeGateway.CentralServer.Hosting;
+using ExchangeGateway.SecurityServer.Admin;
 using ExchangeGateway.SecurityServer.Commands;
 using ExchangeGateway.SecurityServer.Hosting;
 using ExchangeGateway.Testing.Hosting;
@@ -36,6 +37,8 @@ public class Federation : IAsyncLifetime
     private readonly List<IAsyncDisposable> _servers = [];
 
     public TempDirectory Directory { get; } = new();
+
+    private readonly Dictionary<string, string> _adminKeys = [];
 
     /// <summary>The certificate the certified consumer's IS presents (self-signed, as IS certificates often are).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2 IsCertificate { get; } = SelfSigned("CN=certified IS");
@@ -156,7 +159,10 @@ public class Federation : IAsyncLifetime
                 {{SoapService("faultSoap", "/soap/fault")}},
                 {{SoapService("wrongEcho", "/soap/wrong-echo")}},
                 {{SoapService("setsHash", "/soap/sets-hash")}},
-                {{SoapService("notXml", "/soap/not-xml")}}]}]}
+                {{SoapService("notXml", "/soap/not-xml")}},
+                {{SoapService("secretSoap", "/soap/echo", CertifiedConsumer)}},
+                {"code":"secret","type":"rest","url":"{{Provider.BaseAddress.ToString().TrimEnd('/')}}","enabled":true,
+                 "endpoints":[{"method":"GET","path":"/**"}],"accessRights":[{"subject":"{{CertifiedConsumer}}"}]}]}]}
             """);
         ClientProxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Ports1.ClientProxy}/"), Timeout = TimeSpan.FromSeconds(60) };
         await WaitReadyAsync(Ports1);
@@ -165,11 +171,11 @@ public class Federation : IAsyncLifetime
     }
 
     /// <summary>A SOAP service on the fake provider's <paramref name="path"/> (see <see cref="FakeProvider"/>), open to the consumer.</summary>
-    private string SoapService(string code, string path) =>
+    private string SoapService(string code, string path, string subject = Consumer) =>
         $$"""
         {"code":"{{code}}","type":"soap","url":"{{Provider.BaseAddress.ToString().TrimEnd('/')}}{{path}}","enabled":true,
          "connectTimeoutMs":2000,"readTimeoutMs":2000,"totalTimeoutMs":4000,"verifyTls":true,"logBodies":true,
-         "endpoints":[],"accessRights":[{"subject":"{{Consumer}}"}]}
+         "endpoints":[],"accessRights":[{"subject":"{{subject}}"}]}
         """;
 
     public async Task DisposeAsync()
@@ -190,6 +196,15 @@ public class Federation : IAsyncLifetime
     }
 
     public string DataDirectory(string name) => Directory.File(name);
+
+    /// <summary>An admin API client (service administrator) for ss1 or ss2.</summary>
+    public HttpClient Admin(string server)
+    {
+        var ports = server == "ss1" ? Ports1 : Ports2;
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Admin}/api/v1/"), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("X-Api-Key", _adminKeys[server]);
+        return client;
+    }
 
     /// <summary>How many records the message log of <paramref name="server"/> (ss1 or ss2) holds for <paramref name="messageId"/>.</summary>
     public int CountRecords(string server, string messageId)
@@ -237,6 +252,11 @@ public class Federation : IAsyncLifetime
         }
 
         await File.WriteAllTextAsync(Path.Combine(data, "serverconf.json"), serverConf);
+        var keyOutput = new StringWriter();
+        var keyRc = CreateApiKeyCommand.Run([CreateApiKeyCommand.Name, "--name", "tests", "--role", "service-administrator", "--data-directory", data], keyOutput, keyOutput);
+        Assert.True(keyRc == 0, keyOutput.ToString());
+        var key = keyOutput.ToString().Split('\n').Single(l => l.Contains("API key:", StringComparison.Ordinal)).Split("API key:")[1].Trim();
+        _adminKeys[name] = key;
         var server = await LaunchAsync(name, ServerArguments(data, ports), clock);
         _servers.Add(server);
         return server;

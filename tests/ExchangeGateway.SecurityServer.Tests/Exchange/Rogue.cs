@@ -25,9 +25,11 @@ public static class Rogue
         BodyDigest = SHA512.HashData(body),
     };
 
-    public static byte[] Envelope(RestRequestHead head, byte[] body, X509Certificate2 signer, IEnumerable<X509Certificate2> chain, byte[] signingOcsp, byte[] authOcsp)
+    public static byte[] Envelope(RestRequestHead head, byte[] body, X509Certificate2 signer, IEnumerable<X509Certificate2> chain, byte[] signingOcsp, byte[] authOcsp) =>
+        Envelope(HeadCodec.Encode(head), body, signer, chain, signingOcsp, authOcsp);
+
+    public static byte[] Envelope(byte[] headBytes, byte[] body, X509Certificate2 signer, IEnumerable<X509Certificate2> chain, byte[] signingOcsp, byte[] authOcsp)
     {
-        var headBytes = HeadCodec.Encode(head);
         var digest = RequestHash.SigningDigest(headBytes);
         var signature = BatchSigner.Sign([digest], content => CmsDetachedSigner.Sign(content, signer, DateTimeOffset.UtcNow, chain))[0];
         var prefix = EnvelopeFrame.WritePrefix(new EnvelopePrefix(headBytes, BatchSignatureEncoding.Encode(signature), signingOcsp, authOcsp));
@@ -42,7 +44,7 @@ public static class Rogue
     }
 
     /// <summary>POSTs an envelope over mutual TLS with <paramref name="clientCertificate"/>; the exception when the handshake is refused.</summary>
-    public static async Task<(HttpResponseMessage? Response, Exception? Error)> SendAsync(int serverProxyPort, X509Certificate2? clientCertificate, byte[] envelope)
+    public static async Task<(HttpResponseMessage? Response, Exception? Error)> SendAsync(int serverProxyPort, X509Certificate2? clientCertificate, byte[] envelope, string path = EnvelopeFrame.RestPath)
     {
         var handler = new SocketsHttpHandler
         {
@@ -58,7 +60,7 @@ public static class Rogue
         content.Headers.ContentType = new MediaTypeHeaderValue(EnvelopeFrame.MediaType);
         try
         {
-            return (await http.PostAsync(new Uri($"https://127.0.0.1:{serverProxyPort}{EnvelopeFrame.RestPath}"), content), null);
+            return (await http.PostAsync(new Uri($"https://127.0.0.1:{serverProxyPort}{path}"), content), null);
         }
         catch (HttpRequestException ex)
         {

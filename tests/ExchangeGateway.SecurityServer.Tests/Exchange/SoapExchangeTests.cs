@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
+using ExchangeGateway.Common.Exchange;
+using ExchangeGateway.Common.Identifiers;
+using ExchangeGateway.Signer.Keys;
 
 namespace ExchangeGateway.SecurityServer.Tests.Exchange;
 
@@ -237,6 +241,89 @@ public sealed class SoapExchangeTests
     {
         var (body, _) = SoapFixtures.Multipart(SoapFixtures.Envelope("echoSoap", "nob"), [("a@test", "application/octet-stream", SoapFixtures.Attachment(16))]);
         await AssertRefusedAsync(body, "client.mime_parsing_failed", "multipart/related; type=\"text/xml\"");
+    }
+
+    [Fact]
+    public async Task PeerWhoseSignedHeadNamesAnotherServiceThanItsSoap_IsInconsistentHeaders_AndNothingIsForwarded()
+    {
+        // A consumer's server (ss1's real keys) gets echoSoap authorised by the head while its SOAP calls secretSoap.
+        var keys = new SoftwareKeyStore(Path.Combine(_f.DataDirectory("ss1"), "keys"));
+        using var auth = keys.LoadAuthenticationIdentity()!;
+        using var signing = keys.LoadSigningIdentity(MemberId.Parse("DEV/GOV/70000001"))!;
+        var id = Guid.NewGuid().ToString();
+        var soap = Encoding.UTF8.GetBytes(SoapFixtures.Envelope("secretSoap", id));
+        var head = new SoapRequestHead
+        {
+            Service = ServiceId.Parse($"{Federation.ProviderSubsystem}/echoSoap"),
+            Client = ClientId.Parse(Federation.Consumer),
+            MessageId = id,
+            RequestId = Guid.NewGuid(),
+            UserId = "EE12345678901",
+            ProtocolVersion = "4.0",
+            Headers = [new("content-type", "text/xml; charset=utf-8")],
+            SoapLength = soap.Length,
+            SoapDigest = SHA512.HashData(soap),
+            BodyLength = soap.Length,
+            BodyDigest = SHA512.HashData(soap),
+        };
+        var before = _f.Provider.Received.Count;
+        var envelope = Rogue.Envelope(HeadCodec.Encode(head), soap, signing.Certificate, signing.Chain,
+            await Rogue.OcspAsync(_f.Trust.BaseAddress, signing.Certificate, signing.Chain[0]), await Rogue.OcspAsync(_f.Trust.BaseAddress, auth.Certificate, auth.Chain[0]));
+        var (response, error) = await Rogue.SendAsync(_f.Ports2.ServerProxy, Rogue.Usable(auth.Certificate), envelope, EnvelopeFrame.SoapPath);
+
+        Assert.Null(error);
+        Assert.Equal("server.serverproxy.inconsistent_headers", response!.Headers.GetValues("X-Road-Error").Single());
+        Assert.Equal(before, _f.Provider.Received.Count);
+    }
+
+    [Fact]
+    public async Task MutatedRequests_NeverGetAServerFault_AndNeverReachTheProviderMalformed()
+    {
+        // A bounded, seeded mutation run through the real client proxy: malformed input is the client's fault,
+        // always (client.* fault code), never an internal error; the parser-level fuzz runs 20,000 inputs in Common.Tests.
+        const int Seed = 5_0520;
+        var random = new Random(Seed);
+        var (multipart, multipartType) = SoapFixtures.Multipart(SoapFixtures.Envelope("echoSoap", "fuzz"), [("a@test", "application/octet-stream", SoapFixtures.Attachment(512))]);
+        var corpus = new[] { (Encoding.UTF8.GetBytes(SoapFixtures.Envelope("echoSoap", "fuzz")), "text/xml; charset=utf-8"), (multipart, multipartType) };
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        for (var i = 0; i < 150 && DateTime.UtcNow < deadline; i++)
+        {
+            var (original, contentType) = corpus[i % corpus.Length];
+            var mutated = Mutate(original, random);
+            using var response = await PostAsync(mutated, contentType);
+            var answer = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"seed {Seed} case {i}: HTTP {(int)response.StatusCode}");
+            var code = SoapFixtures.FaultCode(answer);
+            Assert.True(code is null || code.StartsWith("client.", StringComparison.Ordinal) || code.StartsWith("server.serverproxy.", StringComparison.Ordinal) && !code.EndsWith("internal_error", StringComparison.Ordinal),
+                $"seed {Seed} case {i}: {code}");
+        }
+    }
+
+    private static byte[] Mutate(byte[] original, Random random)
+    {
+        var bytes = original.ToList();
+        var edits = random.Next(1, 4);
+        for (var e = 0; e < edits && bytes.Count > 1; e++)
+        {
+            var at = random.Next(bytes.Count);
+            switch (random.Next(4))
+            {
+                case 0:
+                    bytes[at] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1:
+                    bytes.RemoveRange(at, Math.Min(random.Next(1, 16), bytes.Count - at));
+                    break;
+                case 2:
+                    bytes.InsertRange(at, Encoding.ASCII.GetBytes(new[] { "<", ">", "</x>", "&amp;", "<!DOCTYPE x>", "\r\n--", "\"", "xrd:" }[random.Next(8)]));
+                    break;
+                default:
+                    bytes.RemoveRange(at, bytes.Count - at);
+                    break;
+            }
+        }
+
+        return [.. bytes];
     }
 
     private async Task<string> AssertRefusedAsync(string soap, string expected) => await AssertRefusedAsync(Encoding.UTF8.GetBytes(soap), expected, "text/xml; charset=utf-8");
