@@ -129,12 +129,22 @@ async function post(url, body, headers, timeoutMs) {
 
 async function getWsdl(options, client, service) {
   const metaservice = { ...service, serviceCode: 'getWsdl', serviceVersion: undefined };
-  const version = service.serviceVersion === undefined ? '' : `<xrd:serviceVersion>${escapeXml(service.serviceVersion)}</xrd:serviceVersion>`;
+  // Indented as X-Road's documentation (PR-META) shows it. Note: on main as of this commit the server proxy
+  // loses a serviceVersion that directly follows </xrd:serviceCode> with no whitespace between (reported).
+  const version = service.serviceVersion === undefined ? '' : `
+      <xrd:serviceVersion>${escapeXml(service.serviceVersion)}</xrd:serviceVersion>`;
   const request = `<?xml version="1.0" encoding="UTF-8"?>
 <SOAP-ENV:Envelope xmlns:SOAP-ENV="${SOAPENV}" xmlns:xrd="${XRD}" xmlns:id="${ID}">
-  <SOAP-ENV:Header>${headerFields(client, metaservice, randomUUID()).join('')}</SOAP-ENV:Header>
-  <SOAP-ENV:Body><xrd:getWsdl><xrd:serviceCode>${escapeXml(service.serviceCode)}</xrd:serviceCode>${version}</xrd:getWsdl></SOAP-ENV:Body>
-</SOAP-ENV:Envelope>`;
+  <SOAP-ENV:Header>
+    ${headerFields(client, metaservice, randomUUID()).join('\n    ')}
+  </SOAP-ENV:Header>
+  <SOAP-ENV:Body>
+    <xrd:getWsdl>
+      <xrd:serviceCode>${escapeXml(service.serviceCode)}</xrd:serviceCode>${version}
+    </xrd:getWsdl>
+  </SOAP-ENV:Body>
+</SOAP-ENV:Envelope>
+`;
   const answer = await post(options.proxy, request, { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' }, options.timeoutMs);
   if (!answer.contentType.toLowerCase().startsWith('multipart/related')) {
     const xml = answer.body.toString('utf8');
