@@ -108,23 +108,7 @@ public sealed class ClientExchangeSteps
         _responder.Stage("sign", stage);
 
         stage = Stopwatch.GetTimestamp();
-        var record = new MessageRecord
-        {
-            Side = RecordSide.Client,
-            Kind = RecordKind.Request,
-            MessageId = request.MessageId,
-            RequestId = request.RequestId,
-            ClientId = request.Client.ToString(),
-            ServiceId = request.Service.ToString(),
-            At = _time.GetUtcNow(),
-            UserId = request.UserId,
-            Head = request.HeadBytes,
-            Signature = signature,
-            Ocsp = signed.OcspResponse,
-            BodyDigest = request.Body.Digest,
-            BodyLength = request.Body.Length,
-            Body = request.Body.Memory,
-        };
+        var record = _recorder.Record(RecordSide.Client, RecordKind.Request, request.Ids, null, request.HeadBytes, signature, signed.OcspResponse, request.Body, logBody: true);
         if (await _recorder.AppendAsync(record, ErrorFamily.ServerClientProxy, cancellationToken).ConfigureAwait(false) is { } notLogged)
         {
             return (null, notLogged);
@@ -192,24 +176,7 @@ public sealed class ClientExchangeSteps
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
         var stage = Stopwatch.GetTimestamp();
-        var record = new MessageRecord
-        {
-            Side = RecordSide.Client,
-            Kind = RecordKind.Response,
-            MessageId = request.MessageId,
-            RequestId = request.RequestId,
-            ClientId = request.Client.ToString(),
-            ServiceId = request.Service.ToString(),
-            At = _time.GetUtcNow(),
-            UserId = request.UserId,
-            HttpStatus = status,
-            Head = response.Prefix!.Head,
-            Signature = response.Prefix.Signature,
-            Ocsp = response.Prefix.SigningOcsp,
-            BodyDigest = response.Body!.Digest,
-            BodyLength = response.Body.Length,
-            Body = response.Body.Memory,
-        };
+        var record = _recorder.Record(RecordSide.Client, RecordKind.Response, request.Ids, status, response.Prefix!.Head, response.Prefix.Signature, response.Prefix.SigningOcsp, response.Body!, logBody: true);
         var failure = await _recorder.AppendAsync(record, ErrorFamily.ServerClientProxy, cancellationToken).ConfigureAwait(false);
         _responder.Stage("log_response", stage);
         return failure;
@@ -219,7 +186,7 @@ public sealed class ClientExchangeSteps
     public async Task RecordErrorOutcomeAsync(OutboundRequest request, string code, int status)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var record = _recorder.ErrorRecord(RecordSide.Client, request.MessageId, request.RequestId, request.Client.ToString(), request.Service.ToString(), request.UserId, status, code);
+        var record = _recorder.ErrorRecord(RecordSide.Client, request.Ids, status, code);
         if (await _recorder.AppendAsync(record, ErrorFamily.ServerClientProxy, CancellationToken.None).ConfigureAwait(false) is { } failure)
         {
             ExchangeLog.OutcomeNotLogged(_logger, ClientProxy.Side, request.RequestId, failure.Message);

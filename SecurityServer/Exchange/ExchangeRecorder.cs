@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ExchangeGateway.Common.Exchange;
 using ExchangeGateway.Common.Errors;
 using ExchangeGateway.MessageLog.Records;
 using ExchangeGateway.MessageLog.Storage;
@@ -46,22 +47,52 @@ public sealed class ExchangeRecorder
         return new ExchangeFailure(ErrorCode.Create(family, entry), message);
     }
 
-    /// <summary>A response record for an exchange that ended in an error (no signed response exists).</summary>
-    public MessageRecord ErrorRecord(RecordSide side, string messageId, Guid requestId, string client, string service, string? userId, int status, string code) => new()
+    /// <summary>A record of a signed message (request or response) of the exchange <paramref name="ids"/>.</summary>
+    public MessageRecord Record(
+        RecordSide side, RecordKind kind, ExchangeIds ids, int? status, ReadOnlyMemory<byte> head, ReadOnlyMemory<byte> signature, ReadOnlyMemory<byte> ocsp, BodyBuffer body, bool logBody)
     {
-        Side = side,
-        Kind = RecordKind.Response,
-        MessageId = messageId,
-        RequestId = requestId,
-        ClientId = client,
-        ServiceId = service,
-        At = _time.GetUtcNow(),
-        UserId = userId,
-        HttpStatus = status,
-        ErrorCode = code,
-        Head = ReadOnlyMemory<byte>.Empty,
-        Signature = ReadOnlyMemory<byte>.Empty,
-        BodyDigest = EmptyDigest,
-        BodyLength = 0,
-    };
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(body);
+        return new()
+        {
+            Side = side,
+            Kind = kind,
+            MessageId = ids.MessageId,
+            RequestId = ids.RequestId,
+            ClientId = ids.Client.ToString(),
+            ServiceId = ids.Service.ToString(),
+            At = _time.GetUtcNow(),
+            UserId = ids.UserId,
+            HttpStatus = status,
+            Head = head,
+            Signature = signature,
+            Ocsp = ocsp,
+            BodyDigest = body.Digest,
+            BodyLength = body.Length,
+            Body = logBody ? body.Memory : null,
+        };
+    }
+
+    /// <summary>A response record for an exchange that ended in an error (no signed response exists).</summary>
+    public MessageRecord ErrorRecord(RecordSide side, ExchangeIds ids, int status, string code)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return new()
+        {
+            Side = side,
+            Kind = RecordKind.Response,
+            MessageId = ids.MessageId,
+            RequestId = ids.RequestId,
+            ClientId = ids.Client.ToString(),
+            ServiceId = ids.Service.ToString(),
+            At = _time.GetUtcNow(),
+            UserId = ids.UserId,
+            HttpStatus = status,
+            ErrorCode = code,
+            Head = ReadOnlyMemory<byte>.Empty,
+            Signature = ReadOnlyMemory<byte>.Empty,
+            BodyDigest = EmptyDigest,
+            BodyLength = 0,
+        };
+    }
 }

@@ -12,4 +12,8 @@ namespace ExchangeGateway.SecurityServer.Exchange;
 /// <param name="HeadBytes">The canonical head to be signed.</param>
 /// <param name="Body">The body (the whole SOAP or multipart body for SOAP).</param>
 /// <param name="EnvelopePath">The server proxy path: <see cref="EnvelopeFrame.RestPath"/> or <see cref="EnvelopeFrame.SoapPath"/>.</param>
-public sealed record OutboundRequest(ClientId Client, ServiceId Service, string MessageId, Guid RequestId, string? UserId, byte[] HeadBytes, BodyBuffer Body, string EnvelopePath);
+public sealed record OutboundRequest(ClientId Client, ServiceId Service, string MessageId, Guid RequestId, string? UserId, byte[] HeadBytes, BodyBuffer Body, string EnvelopePath)
+{
+    /// <summary>The ids its log records carry.</summary>
+    public ExchangeIds Ids => new(Client, Service, MessageId, RequestId, UserId);
+}

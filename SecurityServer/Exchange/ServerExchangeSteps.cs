@@ -102,7 +102,7 @@ public sealed class ServerExchangeSteps
     /// id is new. Returns the body (dispose it).
     /// </summary>
     public async Task<(BodyBuffer? Body, ExchangeFailure? Failure)> AuthenticateAsync(
-        HttpContext context, TrustContext trust, EnvelopePrefix prefix, InboundRequest request, long bodyLength, ReadOnlyMemory<byte> bodyDigest)
+        HttpContext context, TrustContext trust, EnvelopePrefix prefix, ExchangeIds request, long bodyLength, ReadOnlyMemory<byte> bodyDigest)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(prefix);
@@ -150,36 +150,20 @@ public sealed class ServerExchangeSteps
     }
 
     /// <summary>Logs the request before anything is forwarded.</summary>
-    public async Task<ExchangeFailure?> LogRequestAsync(InboundRequest request, EnvelopePrefix prefix, BodyBuffer body, bool logBody, CancellationToken cancellationToken)
+    public async Task<ExchangeFailure?> LogRequestAsync(ExchangeIds request, EnvelopePrefix prefix, BodyBuffer body, bool logBody, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(body);
         var stage = Stopwatch.GetTimestamp();
-        var record = new MessageRecord
-        {
-            Side = RecordSide.Server,
-            Kind = RecordKind.Request,
-            MessageId = request.MessageId,
-            RequestId = request.RequestId,
-            ClientId = request.Client.ToString(),
-            ServiceId = request.Service.ToString(),
-            At = _time.GetUtcNow(),
-            UserId = request.UserId,
-            Head = prefix.Head,
-            Signature = prefix.Signature,
-            Ocsp = prefix.SigningOcsp,
-            BodyDigest = body.Digest,
-            BodyLength = body.Length,
-            Body = logBody ? body.Memory : null,
-        };
+        var record = _recorder.Record(RecordSide.Server, RecordKind.Request, request, null, prefix.Head, prefix.Signature, prefix.SigningOcsp, body, logBody);
         var failure = await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, cancellationToken).ConfigureAwait(false);
         _responder.Stage("log_request", stage);
         return failure;
     }
 
     /// <summary>Signs the response head for the provider member, logs the response, and only then sends the envelope.</summary>
-    public async Task<ExchangeFailure?> AnswerAsync(HttpContext context, InboundRequest request, byte[] responseHead, int status, BodyBuffer responseBody, bool logBody)
+    public async Task<ExchangeFailure?> AnswerAsync(HttpContext context, ExchangeIds request, byte[] responseHead, int status, BodyBuffer responseBody, bool logBody)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
@@ -197,24 +181,7 @@ public sealed class ServerExchangeSteps
         _responder.Stage("sign", stage);
 
         stage = Stopwatch.GetTimestamp();
-        var record = new MessageRecord
-        {
-            Side = RecordSide.Server,
-            Kind = RecordKind.Response,
-            MessageId = request.MessageId,
-            RequestId = request.RequestId,
-            ClientId = request.Client.ToString(),
-            ServiceId = request.Service.ToString(),
-            At = _time.GetUtcNow(),
-            UserId = request.UserId,
-            HttpStatus = status,
-            Head = responseHead,
-            Signature = signature,
-            Ocsp = signed.OcspResponse,
-            BodyDigest = responseBody.Digest,
-            BodyLength = responseBody.Length,
-            Body = logBody ? responseBody.Memory : null,
-        };
+        var record = _recorder.Record(RecordSide.Server, RecordKind.Response, request, status, responseHead, signature, signed.OcspResponse, responseBody, logBody);
         if (await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
         {
             return notLogged;
@@ -231,11 +198,11 @@ public sealed class ServerExchangeSteps
     }
 
     /// <summary>Logs that an exchange whose request was logged ended in <paramref name="failure"/>.</summary>
-    public async Task RecordErrorOutcomeAsync(InboundRequest request, ExchangeFailure failure)
+    public async Task RecordErrorOutcomeAsync(ExchangeIds request, ExchangeFailure failure)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(failure);
-        var record = _recorder.ErrorRecord(RecordSide.Server, request.MessageId, request.RequestId, request.Client.ToString(), request.Service.ToString(), request.UserId, ErrorHttpStatus.ForRest(failure.Code), failure.Code.Value);
+        var record = _recorder.ErrorRecord(RecordSide.Server, request, ErrorHttpStatus.ForRest(failure.Code), failure.Code.Value);
         if (await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, CancellationToken.None).ConfigureAwait(false) is { } lost)
         {
             ExchangeLog.OutcomeNotLogged(_logger, ServerProxy.Side, request.RequestId, lost.Message);

@@ -64,7 +64,7 @@ public sealed class ServerProxy
         }
 
         var head = decoded.Value!;
-        var inbound = new InboundRequest(head.Client, head.Service, head.MessageId, head.RequestId, head.UserId);
+        var inbound = new ExchangeIds(head.Client, head.Service, head.MessageId, head.RequestId, head.UserId);
         var (body, refused) = await _steps.AuthenticateAsync(context, trust!, prefix, inbound, head.BodyLength, head.BodyDigest).ConfigureAwait(false);
         if (refused is not null)
         {
@@ -109,7 +109,7 @@ public sealed class ServerProxy
         }
     }
 
-    private async Task<ExchangeFailure?> ForwardAndAnswerAsync(HttpContext context, RestRequestHead head, InboundRequest inbound, byte[] headBytes, LocalService service, BodyBuffer body)
+    private async Task<ExchangeFailure?> ForwardAndAnswerAsync(HttpContext context, RestRequestHead head, ExchangeIds inbound, byte[] headBytes, LocalService service, BodyBuffer body)
     {
         // 6. Forward.
         var stage = Stopwatch.GetTimestamp();
@@ -136,7 +136,7 @@ public sealed class ServerProxy
     }
 
     /// <summary>A metaservice: logged and answered like a provider call, but answered here.</summary>
-    private async Task<ExchangeFailure?> MetaserviceAsync(HttpContext context, RestRequestHead head, InboundRequest inbound, EnvelopePrefix prefix, LocalConfiguration local, TrustContext trust, BodyBuffer body)
+    private async Task<ExchangeFailure?> MetaserviceAsync(HttpContext context, RestRequestHead head, ExchangeIds inbound, EnvelopePrefix prefix, LocalConfiguration local, TrustContext trust, BodyBuffer body)
     {
         var (response, refused) = _metaservices.AnswerRest(local, trust.Configuration, head);
         if (response is null)
@@ -162,7 +162,7 @@ public sealed class ServerProxy
     }
 
     /// <summary>7 and 8: signs the response together with the request hash, logs it, and only then lets it leave.</summary>
-    private Task<ExchangeFailure?> AnswerWithAsync(HttpContext context, RestRequestHead head, InboundRequest inbound, byte[] headBytes, BodyBuffer body, ProviderResponse response, bool logBodies)
+    private Task<ExchangeFailure?> AnswerWithAsync(HttpContext context, RestRequestHead head, ExchangeIds inbound, byte[] headBytes, BodyBuffer body, ProviderResponse response, bool logBodies)
     {
         var responseHead = new RestResponseHead
         {

@@ -55,7 +55,7 @@ public sealed class SoapServerProxy
         }
 
         var head = decoded.Value!;
-        var inbound = new InboundRequest(head.Client, head.Service, head.MessageId, head.RequestId, head.UserId);
+        var inbound = new ExchangeIds(head.Client, head.Service, head.MessageId, head.RequestId, head.UserId);
         var (body, refused) = await _steps.AuthenticateAsync(context, trust!, prefix, inbound, head.BodyLength, head.BodyDigest).ConfigureAwait(false);
         if (refused is not null)
         {
@@ -115,7 +115,7 @@ public sealed class SoapServerProxy
     }
 
     private async Task<ExchangeFailure?> ForwardAndAnswerAsync(
-        HttpContext context, SoapRequestHead head, InboundRequest inbound, byte[] headBytes, SoapMessage request, LocalService service, BodyBuffer body)
+        HttpContext context, SoapRequestHead head, ExchangeIds inbound, byte[] headBytes, SoapMessage request, LocalService service, BodyBuffer body)
     {
         var stage = Stopwatch.GetTimestamp();
         var forwarded = new ProviderRequest(
@@ -150,7 +150,7 @@ public sealed class SoapServerProxy
 
     /// <summary>A metaservice: logged and answered like a provider call, but answered here.</summary>
     private async Task<ExchangeFailure?> MetaserviceAsync(
-        HttpContext context, SoapRequestHead head, InboundRequest inbound, EnvelopePrefix prefix, LocalConfiguration local, TrustContext trust, SoapMessage message, BodyBuffer body)
+        HttpContext context, SoapRequestHead head, ExchangeIds inbound, EnvelopePrefix prefix, LocalConfiguration local, TrustContext trust, SoapMessage message, BodyBuffer body)
     {
         var (answer, contentType, refused) = _metaservices.AnswerSoap(local, trust.Configuration, message);
         if (answer is null)
@@ -175,7 +175,7 @@ public sealed class SoapServerProxy
 
     /// <summary>Signs a head digesting every part of <paramref name="answer"/> with the request hash, logs it, and only then lets it leave.</summary>
     private async Task<ExchangeFailure?> AnswerWithAsync(
-        HttpContext context, SoapRequestHead head, InboundRequest inbound, byte[] headBytes, BodyBuffer body, int status, string contentType, BodyBuffer answer, bool logBodies)
+        HttpContext context, SoapRequestHead head, ExchangeIds inbound, byte[] headBytes, BodyBuffer body, int status, string contentType, BodyBuffer answer, bool logBodies)
     {
         var parts = SoapMessageReader.ReadResponse(answer.Memory, contentType, _limits);
         if (!parts.Success)

@@ -200,7 +200,15 @@ public static class LocalConfigurationRules
     /// URL with a host, printable ASCII, no user info and no fragment. Unlike a service URL it may have a
     /// query (<c>?wsdl</c>).
     /// </summary>
-    public static string? CheckDescriptionUrl(string? url)
+    public static string? CheckDescriptionUrl(string? url) =>
+        CheckHttpUrl(url, "must not contain user info")
+        ?? (url!.Contains('#', StringComparison.Ordinal) ? "must not have a fragment" : null);
+
+    /// <summary>
+    /// The checks every configured URL passes: non-empty, at most <see cref="MaxUrlLength"/> characters of
+    /// printable ASCII, absolute http or https with a host, and no user info (<paramref name="userInfoProblem"/>).
+    /// </summary>
+    private static string? CheckHttpUrl(string? url, string userInfoProblem)
     {
         if (string.IsNullOrEmpty(url))
         {
@@ -227,15 +235,10 @@ public static class LocalConfigurationRules
 
         if (uri.UserInfo.Length > 0 || url.AsSpan(0, AuthorityEnd(url)).Contains('@'))
         {
-            return "must not contain user info";
+            return userInfoProblem;
         }
 
-        if (string.IsNullOrEmpty(uri.Host))
-        {
-            return "must name a host";
-        }
-
-        return url.Contains('#', StringComparison.Ordinal) ? "must not have a fragment" : null;
+        return string.IsNullOrEmpty(uri.Host) ? "must name a host" : null;
     }
 
     /// <summary>Null when <paramref name="notice"/> has at most 255 characters and no control characters.</summary>
@@ -380,46 +383,18 @@ public static class LocalConfigurationRules
     /// </summary>
     public static string? CheckUrl(string? url)
     {
-        if (string.IsNullOrEmpty(url))
+        if (CheckHttpUrl(url, "must not contain user info (credentials belong in the provider's own configuration)") is { } problem)
         {
-            return "is empty";
+            return problem;
         }
 
-        if (url.Length > MaxUrlLength)
-        {
-            return $"is longer than {MaxUrlLength} characters";
-        }
-
-        foreach (var c in url)
-        {
-            if (c is <= ' ' or >= '\u007f')
-            {
-                return "must be printable ASCII without spaces (percent-encode other characters)";
-            }
-        }
-
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-        {
-            return "must be an absolute http or https URL";
-        }
-
-        if (uri.UserInfo.Length > 0 || url.AsSpan(0, AuthorityEnd(url)).Contains('@'))
-        {
-            return "must not contain user info (credentials belong in the provider's own configuration)";
-        }
-
-        if (string.IsNullOrEmpty(uri.Host))
-        {
-            return "must name a host";
-        }
-
-        if (url.Contains('?', StringComparison.Ordinal) || url.Contains('#', StringComparison.Ordinal))
+        if (url!.Contains('?', StringComparison.Ordinal) || url.Contains('#', StringComparison.Ordinal))
         {
             return "must not have a query or fragment; the request's own path and query are appended to it";
         }
 
         var path = url[AuthorityEnd(url)..];
-        return RequestPathRules.Check(path) is { } problem ? $"has a path the gateway would refuse: {problem}" : null;
+        return RequestPathRules.Check(path) is { } pathProblem ? $"has a path the gateway would refuse: {pathProblem}" : null;
     }
 
     /// <summary>Null when <paramref name="valueMs"/> lies in 1 .. <see cref="MaxTimeoutMs"/>.</summary>
