@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Starts a whole local ExchangeGateway federation on 127.0.0.1: the dev trust services (CA, OCSP, TSA),
-# a Central Server (instance DEV), two security servers and a sample echo provider, registered with each
+# a Central Server (instance DEV), two security servers and a sample echo provider (REST, and SOAP with a WSDL), registered with each
 # other through real signed management requests. Needs only the .NET 10 SDK.
 #
 #   installer/quickstart.sh              start it, print the URLs and a curl example, run until Ctrl-C
-#   installer/quickstart.sh --smoke      start it, check one exchange end to end, stop; exit 0 or 1
+#   installer/quickstart.sh --smoke      start it, check one REST and one SOAP exchange end to end, stop; exit 0 or 1
 #   installer/quickstart.sh --headless   start it, print "READY <federation.json>", run until stdin closes
 #
 # State goes to .xgw/quickstart/ in the repository root, wiped and recreated on every run.

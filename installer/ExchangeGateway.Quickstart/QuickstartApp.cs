@@ -111,7 +111,7 @@ internal static class QuickstartApp
                         return 1;
                     }
 
-                    output.WriteLine($"SMOKE OK: one exchange through ss1 and ss2, logged on both ({clock.Elapsed.TotalSeconds:0.0} s in all).");
+                    output.WriteLine($"SMOKE OK: one REST and one SOAP exchange through ss1 and ss2, logged on both ({clock.Elapsed.TotalSeconds:0.0} s in all).");
                     return 0;
 
                 default:
@@ -190,7 +190,7 @@ internal static class QuickstartApp
         foreach (var server in plan.SecurityServers)
         {
             output.WriteLine($"  {server.Name} {server.ServerId,-22} client proxy {server.ClientProxyUrl} and {server.ClientProxyTlsUrl}, server proxy {server.ServerProxyUrl}, admin {server.AdminUrl}");
-            output.WriteLine($"      hosts {server.ClientId}{(server == plan.Provider ? $", REST service {FederationPlan.ServiceCode} -> {plan.EchoUrl}" : string.Empty)}");
+            output.WriteLine($"      hosts {server.ClientId}{(server == plan.Provider ? $", REST service {FederationPlan.ServiceCode} -> {plan.EchoUrl}; SOAP services {string.Join(" and ", FederationPlan.SoapServiceCodes)} {FederationPlan.SoapServiceVersion} -> {plan.SoapUrl} (WSDL {plan.WsdlUrl})" : string.Empty)}");
         }
 
         output.WriteLine($"  echo provider             {plan.EchoUrl}  (in the quickstart process)");
@@ -199,6 +199,9 @@ internal static class QuickstartApp
         output.WriteLine();
         output.WriteLine("One exchange, consumer -> ss1 -> ss2 -> echo provider:");
         output.WriteLine($"  {federation.CurlExample()}");
+        output.WriteLine();
+        output.WriteLine("One SOAP exchange (X-Road 4.0, helloService), the same way:");
+        output.WriteLine($"  {federation.SoapCurlExample()}");
         output.WriteLine();
     }
 

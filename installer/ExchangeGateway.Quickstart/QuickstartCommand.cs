@@ -8,7 +8,7 @@ internal sealed record QuickstartCommand(QuickstartMode Mode, bool Headless, str
                quickstart echo [--urls URL] [--headless]
 
           (no option)   start the federation, print its URLs and a curl example, run until Ctrl-C
-          --smoke       start it, run one exchange and check it and both message logs, stop; exit 0 or 1
+          --smoke       start it, run one REST and one SOAP exchange, check them and both message logs, stop; exit 0 or 1
           --headless    start it, print "READY <federation.json>", run until standard input closes or a signal
           --state-dir   where the state goes (default .xgw/quickstart; wiped and recreated on every run)
           echo          run only the echo provider (default --urls http://127.0.0.1:9000; port 0 picks one)

@@ -21,7 +21,8 @@ internal static class LoadClient
 
     public static async Task<int> RunAsync(LoadOptions options, TextWriter output)
     {
-        var body = new byte[options.Size];
+        var soap = options.SoapService is null ? null : new SoapLoadRequest(options.SoapClient!, options.SoapService, options.Size);
+        var body = new byte[soap is null ? options.Size : 0];
         for (var i = 0; i < body.Length; i++)
         {
             body[i] = (byte)('a' + (i % 26));
@@ -47,7 +48,7 @@ internal static class LoadClient
         var tasks = new Task[options.Concurrency];
         for (var i = 0; i < workers.Length; i++)
         {
-            workers[i] = new Worker(http, options, body, measureFrom, measureUntil);
+            workers[i] = new Worker(http, options, body, soap, measureFrom, measureUntil);
             tasks[i] = Task.Run(workers[i].RunAsync);
         }
 
@@ -106,9 +107,12 @@ internal static class LoadClient
     }
 
     /// <summary>One closed-loop worker with its own histogram and error counts (no sharing on the hot path).</summary>
-    private sealed class Worker(HttpClient http, LoadOptions options, byte[] body, long measureFrom, long measureUntil)
+    private sealed class Worker(HttpClient http, LoadOptions options, byte[] body, SoapLoadRequest? soap, long measureFrom, long measureUntil)
     {
         private readonly byte[] _buffer = new byte[64 * 1024];
+
+        // The first bytes of a SOAP answer: enough to tell an echoDataResponse from a fault.
+        private readonly byte[] _head = new byte[8 * 1024];
 
         public LatencyHistogram Histogram { get; } = new();
 
@@ -146,9 +150,17 @@ internal static class LoadClient
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, options.Url);
-                var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                request.Content = content;
+                if (soap is not null)
+                {
+                    request.Content = soap.CreateContent();
+                }
+                else
+                {
+                    var content = new ByteArrayContent(body);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                    request.Content = content;
+                }
+
                 foreach (var (name, value) in options.Headers)
                 {
                     request.Headers.TryAddWithoutValidation(name, value);
@@ -157,9 +169,17 @@ internal static class LoadClient
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 await using var stream = await response.Content.ReadAsStreamAsync();
                 long received = 0;
+                var head = 0;
                 int read;
                 while ((read = await stream.ReadAsync(_buffer)) > 0)
                 {
+                    if (soap is not null && head < _head.Length)
+                    {
+                        var n = Math.Min(read, _head.Length - head);
+                        _buffer.AsSpan(0, n).CopyTo(_head.AsSpan(head));
+                        head += n;
+                    }
+
                     received += read;
                 }
 
@@ -167,6 +187,11 @@ internal static class LoadClient
                 {
                     var code = response.Headers.TryGetValues("X-Road-Error", out var values) ? " " + string.Join(",", values) : string.Empty;
                     return string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}{code}");
+                }
+
+                if (soap is not null)
+                {
+                    return soap.Check(_head.AsSpan(0, head), received);
                 }
 
                 return received == body.Length

@@ -3,10 +3,12 @@ using System.Globalization;
 namespace ExchangeGateway.LoadBench.Load;
 
 /// <summary>
-/// <c>load --url URL [--concurrency 32] [--warmup 2] [--duration 10] [--size 1024] [--header 'Name: value']...</c>:
-/// one load run against one URL (POST of <c>size</c> bytes, the echoed body read back in full).
+/// <c>load --url URL [--concurrency 32] [--warmup 2] [--duration 10] [--size 1024] [--header 'Name: value']...
+/// [--soap-service ID --soap-client ID]</c>: one load run against one URL (POST of <c>size</c> bytes, the echoed
+/// body read back in full). With <c>--soap-service</c> each POST is instead an X-Road 4.0 <c>echoData</c> request
+/// whose data is <c>size</c> bytes (<see cref="SoapLoadRequest"/>), from the client to that service.
 /// </summary>
-internal sealed record LoadOptions(Uri Url, int Concurrency, TimeSpan Warmup, TimeSpan Duration, int Size, IReadOnlyList<KeyValuePair<string, string>> Headers)
+internal sealed record LoadOptions(Uri Url, int Concurrency, TimeSpan Warmup, TimeSpan Duration, int Size, IReadOnlyList<KeyValuePair<string, string>> Headers, string? SoapClient = null, string? SoapService = null)
 {
     public static LoadOptions? Parse(string[] args, TextWriter error)
     {
@@ -16,6 +18,8 @@ internal sealed record LoadOptions(Uri Url, int Concurrency, TimeSpan Warmup, Ti
         var duration = TimeSpan.FromSeconds(10);
         var size = 1024;
         var headers = new List<KeyValuePair<string, string>>();
+        string? soapClient = null;
+        string? soapService = null;
         for (var i = 1; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -40,6 +44,12 @@ internal sealed record LoadOptions(Uri Url, int Concurrency, TimeSpan Warmup, Ti
                     var colon = value.IndexOf(':', StringComparison.Ordinal);
                     headers.Add(new(value[..colon].Trim(), value[(colon + 1)..].Trim()));
                     break;
+                case "--soap-client" when value?.Split('/').Length is 3 or 4:
+                    soapClient = value;
+                    break;
+                case "--soap-service" when value?.Split('/').Length is 5 or 6:
+                    soapService = value;
+                    break;
                 default:
                     error.WriteLine($"load: bad or incomplete option '{args[i]}'");
                     return null;
@@ -48,13 +58,13 @@ internal sealed record LoadOptions(Uri Url, int Concurrency, TimeSpan Warmup, Ti
             i++;
         }
 
-        if (url is null)
+        if (url is null || (soapService is null) != (soapClient is null))
         {
-            error.WriteLine("usage: load --url URL [--concurrency N] [--warmup S] [--duration S] [--size BYTES] [--header 'Name: value']...");
+            error.WriteLine("usage: load --url URL [--concurrency N] [--warmup S] [--duration S] [--size BYTES] [--header 'Name: value']... [--soap-service ID --soap-client ID]");
             return null;
         }
 
-        return new LoadOptions(url, concurrency, warmup, duration, size, headers);
+        return new LoadOptions(url, concurrency, warmup, duration, size, headers, soapClient, soapService);
     }
 
     internal static bool TryParseSeconds(string? text, out TimeSpan value)

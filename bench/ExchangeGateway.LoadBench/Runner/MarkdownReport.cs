@@ -18,14 +18,15 @@ internal static class MarkdownReport
         Line($"`{commandLine}`");
         Line();
         Line(F($"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}. ") +
-             F($"C# load client in its own process: {options.Concurrency} connections, closed loop, POST of the body, the echoed body read back; ") +
+             F($"C# load client in its own process: {options.Concurrency} connections, closed loop, POST of the body, the echoed body read back ") +
+             "(SOAP: an X-Road 4.0 `echoData` request whose `data` is the body size, its own `xrd:id` each time, the `echoDataResponse` read back); " +
              F($"{options.Warmup.TotalSeconds:0.#} s warm-up, then {options.Duration.TotalSeconds:0.#} s measured; ") +
              (options.Runs > 1 ? F($"medians of {options.Runs} runs, cases alternating within each run.") : "one run.") +
              (loadBefore is { } load ? $" Load average before the run (other work on the machine): {load}." : string.Empty));
         Line();
         foreach (var c in cases)
         {
-            Line($"- **{c.Title}**: `{c.Url}`; server side: {c.ServerProcesses}.");
+            Line($"- **{c.Title}**, {c.Protocol}: `{c.Url}`{(c.SoapService is null ? string.Empty : $" (service {c.SoapService})")}; server side: {c.ServerProcesses}.");
         }
 
         Line();
@@ -33,15 +34,15 @@ internal static class MarkdownReport
              "peak RSS is their summed resident memory, sampled every 100 ms. Errors are every non-200 answer, wrong body length, " +
              "timeout or connection failure in the measured period (never in the latencies).");
         Line();
-        Line("| case | body | exchanges/s | p50 ms | p99 ms | p99.9 ms | CPU µs/exchange | peak RSS MiB | errors |");
-        Line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
-        var sizes = measurements.Select(m => m.Size).Distinct().ToList();
-        var medians = new Dictionary<(char, int), Summary>();
-        foreach (var size in sizes)
+        Line("| case | protocol | body | exchanges/s | p50 ms | p99 ms | p99.9 ms | CPU µs/exchange | peak RSS MiB | errors |");
+        Line("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        var groups = measurements.Select(m => (Protocol: cases.First(c => c.Id == m.Case).Protocol, m.Size)).Distinct().OrderBy(g => g.Protocol).ToList();
+        var medians = new Dictionary<(string, int), Summary>();
+        foreach (var (protocol, size) in groups)
         {
-            foreach (var c in cases)
+            foreach (var c in cases.Where(c => c.Protocol == protocol))
             {
-                var runs = measurements.Where(m => m.Case == c.Key && m.Size == size).ToList();
+                var runs = measurements.Where(m => m.Case == c.Id && m.Size == size).ToList();
                 if (runs.Count == 0)
                 {
                     continue;
@@ -55,24 +56,24 @@ internal static class MarkdownReport
                     Median(runs.Select(m => m.CpuMicrosPerExchange)),
                     Median(runs.Select(m => m.PeakRssBytes / (1024.0 * 1024.0))),
                     runs.Sum(m => m.Load.ErrorCount));
-                medians[(c.Key, size)] = s;
-                Line(F($"| {c.Title} | {SizeText(size)} | {s.Throughput:N0} | {s.P50:0.00} | {s.P99:0.00} | {s.P999:0.00} | {Number(s.CpuMicros)} | {s.RssMiB:N0} | {s.Errors:N0} |"));
+                medians[(c.Id, size)] = s;
+                Line(F($"| {c.Title} | {protocol} | {SizeText(size)} | {s.Throughput:N0} | {s.P50:0.00} | {s.P99:0.00} | {s.P999:0.00} | {Number(s.CpuMicros)} | {s.RssMiB:N0} | {s.Errors:N0} |"));
             }
         }
 
         if (cases.Any(c => c.Key == 'c') && cases.Any(c => c.Key is 'a' or 'b'))
         {
             Line();
-            Line("| ratio | body | throughput | CPU per exchange | p50 latency | p50 added over (a), ms |");
-            Line("|---|---|---:|---:|---:|---:|");
-            foreach (var size in sizes)
+            Line("| ratio | protocol | body | throughput | CPU per exchange | p50 latency | p50 added over (a), ms |");
+            Line("|---|---|---|---:|---:|---:|---:|");
+            foreach (var (protocol, size) in groups)
             {
                 foreach (var other in new[] { 'b', 'a' })
                 {
-                    if (medians.TryGetValue(('c', size), out var c) && medians.TryGetValue((other, size), out var o))
+                    if (medians.TryGetValue(($"c-{protocol}", size), out var c) && medians.TryGetValue(($"{other}-{protocol}", size), out var o))
                     {
-                        var added = medians.TryGetValue(('a', size), out var a) ? F($"{c.P50 - a.P50:0.00}") : "–";
-                        Line(F($"| c/{other} | {SizeText(size)} | {Ratio(c.Throughput, o.Throughput)} | {Ratio(c.CpuMicros, o.CpuMicros)} | {Ratio(c.P50, o.P50)} | {added} |"));
+                        var added = medians.TryGetValue(($"a-{protocol}", size), out var a) ? F($"{c.P50 - a.P50:0.00}") : "–";
+                        Line(F($"| c/{other} | {protocol} | {SizeText(size)} | {Ratio(c.Throughput, o.Throughput)} | {Ratio(c.CpuMicros, o.CpuMicros)} | {Ratio(c.P50, o.P50)} | {added} |"));
                     }
                 }
             }
@@ -84,14 +85,14 @@ internal static class MarkdownReport
         Line();
         Line("Server-side CPU per exchange by process (µs, median):");
         Line();
-        foreach (var size in sizes)
+        foreach (var (protocol, size) in groups)
         {
-            foreach (var c in cases)
+            foreach (var c in cases.Where(c => c.Protocol == protocol))
             {
-                var runs = measurements.Where(m => m.Case == c.Key && m.Size == size).ToList();
+                var runs = measurements.Where(m => m.Case == c.Id && m.Size == size).ToList();
                 if (runs.Count > 0)
                 {
-                    Line($"- {c.Title}, {SizeText(size)}: " + string.Join(", ", c.Servers.Select(s => $"{s.Key} {Number(Median(runs.Select(m => m.CpuMicrosPerExchangeOf(s.Key))))}")));
+                    Line($"- {c.Title}, {protocol}, {SizeText(size)}: " + string.Join(", ", c.Servers.Select(s => $"{s.Key} {Number(Median(runs.Select(m => m.CpuMicrosPerExchangeOf(s.Key))))}")));
                 }
             }
         }
@@ -103,8 +104,8 @@ internal static class MarkdownReport
             Line("Errors:");
             foreach (var m in errors)
             {
-                var title = cases.First(c => c.Key == m.Case).Title;
-                Line(F($"- {title}, {SizeText(m.Size)}, run {m.Run}: ") + string.Join("; ", m.Load.Errors.Select(e => F($"{e.Value:N0} × {e.Key}"))));
+                var c = cases.First(c => c.Id == m.Case);
+                Line(F($"- {c.Title}, {c.Protocol}, {SizeText(m.Size)}, run {m.Run}: ") + string.Join("; ", m.Load.Errors.Select(e => F($"{e.Value:N0} × {e.Key}"))));
             }
         }
 

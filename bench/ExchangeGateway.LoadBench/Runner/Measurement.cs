@@ -3,7 +3,7 @@ using ExchangeGateway.LoadBench.Load;
 namespace ExchangeGateway.LoadBench.Runner;
 
 /// <summary>One load run of one case and body size: the load client's figures plus the server side's CPU (in all and per process) and memory.</summary>
-internal sealed record Measurement(char Case, int Size, int Run, LoadResult Load, IReadOnlyDictionary<string, TimeSpan> ServerCpuByProcess, long PeakRssBytes)
+internal sealed record Measurement(string Case, int Size, int Run, LoadResult Load, IReadOnlyDictionary<string, TimeSpan> ServerCpuByProcess, long PeakRssBytes)
 {
     public TimeSpan ServerCpu => ServerCpuByProcess.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
 

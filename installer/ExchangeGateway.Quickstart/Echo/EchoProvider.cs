@@ -23,6 +23,7 @@ namespace ExchangeGateway.Quickstart.Echo;
 /// <item>When the request has no body, that JSON is also the response body (<c>application/json</c>).</item>
 /// <item><c>/redirect?to=URL</c> answers 302 with <c>Location: URL</c>, so tests can check redirects are passed back, not followed.</item>
 /// <item><c>/status/NNN</c> (200–599) answers with that status, otherwise as above, so tests can check errors pass through.</item>
+/// <item><c>/soap</c> is an X-Road 4.0 SOAP provider instead (<see cref="EchoSoapService"/>), its WSDL at <c>/soap?wsdl</c>.</item>
 /// </list>
 /// </summary>
 internal static class EchoProvider
@@ -59,6 +60,11 @@ internal static class EchoProvider
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
         var summary = Summary(request.Method, target, request.Headers);
         response.Headers[SummaryHeader] = summary;
+        if (request.Path.Equals(EchoSoapService.Path, StringComparison.Ordinal))
+        {
+            await EchoSoapService.HandleAsync(context).ConfigureAwait(false);
+            return;
+        }
 
         if (request.Path.Equals("/redirect", StringComparison.Ordinal))
         {

@@ -1,10 +1,12 @@
 using System.Globalization;
+using ExchangeGateway.Quickstart.Echo;
 
 namespace ExchangeGateway.Quickstart.Federation;
 
 /// <summary>
 /// The fixed shape of the quickstart federation: instance <c>DEV</c>, a consumer organisation behind ss1, a
-/// provider organisation behind ss2 offering the REST service <c>echo</c>, and every port and folder.
+/// provider organisation behind ss2 offering the REST service <c>echo</c> and the SOAP services
+/// <c>helloService</c> and <c>echoData</c> (version <c>v1</c>, registered from the echo provider's WSDL), and every port and folder.
 /// Ports follow ARCHITECTURE.md §11, offset by one per security server.
 /// </summary>
 internal sealed class FederationPlan
@@ -16,6 +18,10 @@ internal sealed class FederationPlan
     public const string ProviderClient = "DEV/ORG/70000002/provider";
     public const string ServiceCode = "echo";
     public const string ServiceId = ProviderClient + "/" + ServiceCode;
+    public const string SoapServiceVersion = EchoSoapService.ServiceVersion;
+
+    /// <summary>The SOAP operations of the echo provider's WSDL, each a service of the provider subsystem.</summary>
+    public static readonly IReadOnlyList<string> SoapServiceCodes = [EchoSoapService.HelloService, EchoSoapService.EchoData];
     public const int TrustServicesPort = 4300;
     public const int CentralAdminPort = 4100;
     public const int CentralConfigurationPort = 4180;
@@ -60,6 +66,15 @@ internal sealed class FederationPlan
 
     public string EchoUrl => Loopback(EchoPort);
 
+    /// <summary>The echo provider's SOAP endpoint, the <c>soap:address</c> of its WSDL.</summary>
+    public string SoapUrl => EchoUrl + EchoSoapService.Path;
+
+    /// <summary>Where ss2 fetches the WSDL from when it is registered.</summary>
+    public string WsdlUrl => SoapUrl + "?wsdl";
+
+    /// <summary>A ready helloService request (consumer → provider) for <c>curl --data-binary @…</c>.</summary>
+    public string SoapRequestPath => Path.Combine(StateDirectory, "helloService-request.xml");
+
     public string AnchorPath => Path.Combine(StateDirectory, "anchor.json");
 
     public string FederationJsonPath => Path.Combine(StateDirectory, "federation.json");
@@ -86,6 +101,9 @@ internal sealed class FederationPlan
             yield return (s.ServerProxyPort, $"{s.Name} server proxy");
         }
     }
+
+    /// <summary><c>DEV/ORG/70000002/provider/{code}/v1</c>.</summary>
+    public static string SoapServiceId(string code) => $"{ProviderClient}/{code}/{SoapServiceVersion}";
 
     private static string Loopback(int port) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
 }

@@ -20,7 +20,10 @@ namespace ExchangeGateway.Quickstart.Federation;
 internal sealed partial class LocalFederation : IAsyncDisposable
 {
     private const string StateMarker = ".quickstart-state";
-    private const int Steps = 8;
+    private const int Steps = 9;
+
+    /// <summary>What the sample request file has in place of <c>xrd:id</c>; the printed command puts a fresh id there (ids are single-use per client).</summary>
+    public const string MessageIdPlaceholder = "MESSAGE-ID";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan RegistrationTimeout = TimeSpan.FromSeconds(120);
@@ -33,6 +36,7 @@ internal sealed partial class LocalFederation : IAsyncDisposable
     private WebApplication? _echo;
     private string? _apiKey;
     private readonly JsonObject _apiKeys = [];
+    private readonly Dictionary<string, string> _serverApiKeys = new(StringComparer.Ordinal);
     private bool _stopped;
     private bool _lineOpen;
 
@@ -104,6 +108,11 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         var serial = await WaitUntilRegisteredAsync(cancellationToken).ConfigureAwait(false);
         Done(step, $"global configuration serial {serial} shows both servers and their clients");
 
+        step = Begin(9, $"SOAP sample: WSDL registered on {Plan.Provider.Name}, consumer allowed");
+        var registered = await RegisterSoapSampleAsync(cancellationToken).ConfigureAwait(false);
+        Done(step, registered);
+
+        WriteSoapRequest();
         WriteFederationJson();
     }
 
@@ -155,6 +164,10 @@ internal sealed partial class LocalFederation : IAsyncDisposable
 
         _http.Dispose();
     }
+
+    /// <summary>The command for one SOAP exchange (helloService) through ss1's client proxy, with a fresh <c>xrd:id</c>.</summary>
+    public string SoapCurlExample() =>
+        $"sed \"s/{MessageIdPlaceholder}/$(date +%s)-$RANDOM/\" {Relative(Plan.SoapRequestPath)} | curl -s -H 'Content-Type: text/xml; charset=utf-8' --data-binary @- {Plan.Consumer.ClientProxyUrl}/";
 
     /// <summary>The curl command for one exchange through ss1's client proxy.</summary>
     public string CurlExample() =>
@@ -409,7 +422,31 @@ internal sealed partial class LocalFederation : IAsyncDisposable
             throw new QuickstartException($"{server.Name} init failed (exit {exit}). Last lines of {log}:\n{ChildProcess.Tail(log)}");
         }
 
-        await CreateApiKeyAsync(server.Name, server.Name, Binaries.SecurityServerDll, server.DataDirectory, server.AdminUrl, cancellationToken).ConfigureAwait(false);
+        _serverApiKeys[server.Name] = await CreateApiKeyAsync(server.Name, server.Name, Binaries.SecurityServerDll, server.DataDirectory, server.AdminUrl, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Registers the echo provider's WSDL for the provider subsystem through ss2's admin API (ss2 fetches it and
+    /// adds one SOAP service per operation), then lets the consumer subsystem call each of them.
+    /// </summary>
+    private async Task<string> RegisterSoapSampleAsync(CancellationToken cancellationToken)
+    {
+        var admin = new SecurityServerAdmin(_http, Plan.Provider.AdminUrl, _serverApiKeys[Plan.Provider.Name]);
+        var description = await admin.AddWsdlAsync(FederationPlan.ProviderClient, Plan.WsdlUrl, cancellationToken).ConfigureAwait(false);
+        foreach (var code in FederationPlan.SoapServiceCodes)
+        {
+            await admin.PutAccessRightsAsync(FederationPlan.ProviderClient, code, [FederationPlan.ConsumerClient], cancellationToken).ConfigureAwait(false);
+        }
+
+        var id = description.ValueKind == JsonValueKind.Object && description.TryGetProperty("id", out var d) ? d.ToString() : "?";
+        return $"description {id} from {Plan.WsdlUrl}: {string.Join(", ", FederationPlan.SoapServiceCodes.Select(FederationPlan.SoapServiceId))}";
+    }
+
+    /// <summary>A helloService request from the consumer, with <see cref="MessageIdPlaceholder"/> as its id, for the printed curl command.</summary>
+    private void WriteSoapRequest()
+    {
+        var request = SoapSample.HelloRequest(MessageIdPlaceholder, "World");
+        File.WriteAllBytes(Plan.SoapRequestPath, request);
     }
 
     private async Task<long> WaitUntilRegisteredAsync(CancellationToken cancellationToken)
@@ -555,14 +592,27 @@ internal sealed partial class LocalFederation : IAsyncDisposable
                 ["securityServer"] = s.ServerId,
                 ["connectionType"] = "http",
             })]),
-            ["services"] = new JsonArray(new JsonObject
-            {
-                ["id"] = FederationPlan.ServiceId,
-                ["securityServer"] = Plan.Provider.ServerId,
-                ["type"] = "rest",
-                ["url"] = Plan.EchoUrl,
-                ["allowedClients"] = new JsonArray(FederationPlan.ConsumerClient),
-            }),
+            ["services"] = new JsonArray([
+                new JsonObject
+                {
+                    ["id"] = FederationPlan.ServiceId,
+                    ["securityServer"] = Plan.Provider.ServerId,
+                    ["type"] = "rest",
+                    ["url"] = Plan.EchoUrl,
+                    ["allowedClients"] = new JsonArray(FederationPlan.ConsumerClient),
+                },
+                .. FederationPlan.SoapServiceCodes.Select(code => (JsonNode)new JsonObject
+                {
+                    ["id"] = FederationPlan.SoapServiceId(code),
+                    ["securityServer"] = Plan.Provider.ServerId,
+                    ["type"] = "soap",
+                    ["code"] = code,
+                    ["version"] = FederationPlan.SoapServiceVersion,
+                    ["url"] = Plan.SoapUrl,
+                    ["wsdlUrl"] = Plan.WsdlUrl,
+                    ["allowedClients"] = new JsonArray(FederationPlan.ConsumerClient),
+                }),
+            ]),
             ["echoProvider"] = new JsonObject
             {
                 ["url"] = Plan.EchoUrl,
@@ -578,6 +628,9 @@ internal sealed partial class LocalFederation : IAsyncDisposable
             ["example"] = new JsonObject
             {
                 ["curl"] = CurlExample(),
+                ["soapCurl"] = SoapCurlExample(),
+                ["soapRequestPath"] = Plan.SoapRequestPath,
+                ["soapEndpoint"] = Plan.Consumer.ClientProxyUrl + "/",
             },
         };
         File.WriteAllText(Plan.FederationJsonPath, description.ToJsonString(Indented) + "\n");

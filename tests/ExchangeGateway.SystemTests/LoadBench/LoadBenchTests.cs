@@ -40,6 +40,26 @@ public sealed class LoadBenchTests(EchoProviderFixture echo) : IClassFixture<Ech
     }
 
     [Fact]
+    public async Task Load_SoapEchoDataAgainstEcho_ReportsCompletedExchangesAndNoErrors()
+    {
+        var result = await RunLoadAsync(new Uri(echo.BaseAddress, "soap").ToString(), size: 64 * 1024, "--soap-service", "DEV/ORG/70000002/provider/echoData/v1", "--soap-client", "DEV/GOV/70000001/consumer");
+
+        Assert.True(result.GetProperty("Completed").GetInt64() > 0, result.ToString());
+        Assert.Equal(0, result.GetProperty("ErrorCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task Load_SoapAgainstAPathThatIsNotSoap_CountsEveryAnswerAsAnError()
+    {
+        // /bench echoes the request itself: HTTP 200, but no echoDataResponse in it.
+        var result = await RunLoadAsync(new Uri(echo.BaseAddress, "bench").ToString(), size: 16, "--soap-service", "DEV/ORG/70000002/provider/echoData/v1", "--soap-client", "DEV/GOV/70000001/consumer");
+
+        Assert.Equal(0, result.GetProperty("Completed").GetInt64());
+        Assert.True(result.GetProperty("ErrorCount").GetInt64() > 0);
+        Assert.Equal(result.GetProperty("ErrorCount").GetInt64(), result.GetProperty("Errors").GetProperty("not an echoDataResponse").GetInt64());
+    }
+
+    [Fact]
     public async Task Hop_ForwardsRawTargetHeadersAndBodyAndPassesRedirectsBack()
     {
         await using var hop = ExeProcess.Start(Binaries.LoadBench, "hop", "--listen", "http://127.0.0.1:0", "--target", echo.BaseAddress.ToString());
@@ -61,9 +81,9 @@ public sealed class LoadBenchTests(EchoProviderFixture echo) : IClassFixture<Ech
         Assert.Equal("http://127.0.0.1:1/next", redirect.Headers.Location?.OriginalString);
     }
 
-    private static async Task<JsonElement> RunLoadAsync(string url, int size)
+    private static async Task<JsonElement> RunLoadAsync(string url, int size, params string[] extra)
     {
-        await using var load = ExeProcess.Start(Binaries.LoadBench, "load", "--url", url, "--concurrency", "2", "--warmup", "0", "--duration", "1", "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using var load = ExeProcess.Start(Binaries.LoadBench, ["load", "--url", url, "--concurrency", "2", "--warmup", "0", "--duration", "1", "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra]);
         var line = await load.WaitForLineAsync("RESULT ", TimeSpan.FromSeconds(90));
         Assert.Equal(0, await load.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         return JsonDocument.Parse(line["RESULT ".Length..]).RootElement.Clone();

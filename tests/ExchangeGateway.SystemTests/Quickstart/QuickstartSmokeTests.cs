@@ -9,6 +9,7 @@ namespace ExchangeGateway.SystemTests.Quickstart;
 /// sends one exchange through both security servers, checks both message logs and stops everything.
 /// It uses the quickstart's fixed ports (ARCHITECTURE.md §11), so it fails with their names if they are taken.
 /// </summary>
+[Collection(QuickstartPortsCollection.Name)]
 public sealed class QuickstartSmokeTests
 {
     [Fact]
