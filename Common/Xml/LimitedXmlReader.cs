@@ -12,13 +12,23 @@ internal sealed class LimitedXmlReader : XmlReader, IXmlLineInfo, IXmlNamespaceR
     private readonly XmlReader? _inner;
     private readonly XmlLimits _limits;
     private readonly XmlLimitException? _refused;
+    private readonly bool _checkValues;
     private long _elements;
 
-    public LimitedXmlReader(XmlReader? inner, XmlLimits limits, XmlLimitException? refused)
+    /// <param name="inner">The framework's reader, or null when the document is already refused.</param>
+    /// <param name="limits">The caps.</param>
+    /// <param name="refused">Thrown on first use when <paramref name="inner"/> is null.</param>
+    /// <param name="inputBytes">
+    /// The document's size when known. A UTF-8 document of N bytes has at most N characters, so when N is
+    /// within <see cref="XmlLimits.MaxTextLength"/> no value can break it and values are not measured:
+    /// measuring one makes the framework build it as a string (a 1 MiB text node is 2 MiB of garbage).
+    /// </param>
+    public LimitedXmlReader(XmlReader? inner, XmlLimits limits, XmlLimitException? refused, long? inputBytes = null)
     {
         _inner = inner;
         _limits = limits;
         _refused = refused;
+        _checkValues = inputBytes is null || inputBytes > limits.MaxTextLength;
     }
 
     private XmlReader Inner => _inner ?? throw _refused!;
@@ -74,7 +84,7 @@ internal sealed class LimitedXmlReader : XmlReader, IXmlLineInfo, IXmlNamespaceR
                 CheckElement();
                 break;
             case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace:
-                if (Inner.Value.Length > _limits.MaxTextLength)
+                if (_checkValues && Inner.Value.Length > _limits.MaxTextLength)
                 {
                     throw Refuse(XmlViolation.TextLength, $"A text node is longer than {_limits.MaxTextLength} characters");
                 }
@@ -127,7 +137,7 @@ internal sealed class LimitedXmlReader : XmlReader, IXmlLineInfo, IXmlNamespaceR
                 throw Refuse(XmlViolation.NameLength, $"An attribute name is longer than {_limits.MaxNameLength} characters");
             }
 
-            if (inner.Value.Length > _limits.MaxTextLength)
+            if (_checkValues && inner.Value.Length > _limits.MaxTextLength)
             {
                 throw Refuse(XmlViolation.TextLength, $"An attribute value is longer than {_limits.MaxTextLength} characters");
             }

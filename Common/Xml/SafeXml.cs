@@ -49,7 +49,7 @@ public static class SafeXml
         }
 
         var stream = new ReadOnlyMemoryStream(xml);
-        return new LimitedXmlReader(XmlReader.Create(stream, Settings(limits)), limits, null);
+        return new LimitedXmlReader(XmlReader.Create(stream, Settings(limits)), limits, null, xml.Length);
     }
 
     /// <summary>A limit-enforcing reader over <paramref name="stream"/>; the caller owns and disposes the stream.</summary>
