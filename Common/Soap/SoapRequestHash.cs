@@ -18,4 +18,15 @@ public static class SoapRequestHash
         SHA512.HashData(soapPart, digest);
         return Convert.ToBase64String(digest);
     }
+
+    /// <summary>The request hash from the SOAP part's SHA-512 when it is already known (it is the same value, base64).</summary>
+    public static string FromDigest(ReadOnlySpan<byte> sha512)
+    {
+        if (sha512.Length != SHA512.HashSizeInBytes)
+        {
+            throw new ArgumentException("The digest must be SHA-512.", nameof(sha512));
+        }
+
+        return Convert.ToBase64String(sha512);
+    }
 }

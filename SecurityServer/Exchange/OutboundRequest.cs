@@ -14,6 +14,9 @@ namespace ExchangeGateway.SecurityServer.Exchange;
 /// <param name="EnvelopePath">The server proxy path: <see cref="EnvelopeFrame.RestPath"/> or <see cref="EnvelopeFrame.SoapPath"/>.</param>
 public sealed record OutboundRequest(ClientId Client, ServiceId Service, string MessageId, Guid RequestId, string? UserId, byte[] HeadBytes, BodyBuffer Body, string EnvelopePath)
 {
+    /// <summary>SHA-512 of the SOAP part, for a SOAP request (its X-Road request hash, base64); empty for REST.</summary>
+    public ReadOnlyMemory<byte> SoapDigest { get; init; }
+
     /// <summary>The ids its log records carry.</summary>
     public ExchangeIds Ids => new(Client, Service, MessageId, RequestId, UserId);
 }

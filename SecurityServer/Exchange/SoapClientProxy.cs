@@ -118,7 +118,7 @@ public sealed class SoapClientProxy
             BodyLength = body.Length,
             BodyDigest = body.Digest,
         };
-        var outbound = new OutboundRequest(client, service, head.MessageId, head.RequestId, head.UserId, HeadCodec.Encode(head), body, EnvelopeFrame.SoapPath);
+        var outbound = new OutboundRequest(client, service, head.MessageId, head.RequestId, head.UserId, HeadCodec.Encode(head), body, EnvelopeFrame.SoapPath) { SoapDigest = soapDigest };
         _responder.Stage("client_parse", stage);
 
         var (prefix, notSent) = await _steps.SignAndLogAsync(outbound, context.RequestAborted).ConfigureAwait(false);
@@ -228,7 +228,7 @@ public sealed class SoapClientProxy
                 return (null, Inconsistent("The response does not echo the request's client, service and id."));
             }
 
-            if (!string.Equals(echo.RequestHash, SoapRequestHash.Compute(request.Soap.Span), StringComparison.Ordinal))
+            if (!string.Equals(echo.RequestHash, SoapRequestHash.FromDigest(outbound.SoapDigest.Span), StringComparison.Ordinal))
             {
                 return (null, Inconsistent("xrd:requestHash in the response does not match the SOAP request that was sent."));
             }

@@ -205,7 +205,8 @@ public sealed class SoapServerProxy
 
     /// <summary>
     /// Reads the provider's answer: a fault passes through unchanged; anything else must echo the request's
-    /// client, service and id, and gets <c>xrd:requestHash</c> over the request's SOAP part.
+    /// client, service and id, and gets <c>xrd:requestHash</c> over the request's SOAP part (the signed
+    /// head's SOAP digest, which <see cref="Mismatch"/> checked against the bytes).
     /// </summary>
     private (BodyBuffer? Answer, string? ContentType, ExchangeFailure? Failure) ReadAnswer(SoapRequestHead head, SoapMessage request, ProviderResponse response)
     {
@@ -233,7 +234,7 @@ public sealed class SoapServerProxy
             return (null, null, ExchangeFailure.ServerProxy(ErrorCatalog.InconsistentResponse, "The provider's answer already carries xrd:requestHash; only the security server sets it."));
         }
 
-        var soap = SoapResponseEditor.InsertRequestHash(answer.Soap.Span, answer.Envelope, SoapRequestHash.Compute(request.Soap.Span));
+        var soap = SoapResponseEditor.InsertRequestHash(answer.Soap.Span, answer.Envelope, SoapRequestHash.FromDigest(head.SoapDigest.Span));
         return (BodyBuffer.FromBytes(answer.WithSoap(soap)), contentType, null);
     }
 

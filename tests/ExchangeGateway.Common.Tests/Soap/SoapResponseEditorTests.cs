@@ -106,4 +106,12 @@ public sealed class SoapResponseEditorTests
         Assert.True(read.Success, shape + ": " + read.Message);
         return read.Value;
     }
+
+    [Fact]
+    public void SoapRequestHash_FromDigest_IsComputeOfTheSamePart()
+    {
+        var soap = Encoding.UTF8.GetBytes("<e>any SOAP part</e>");
+        Assert.Equal(SoapRequestHash.Compute(soap), SoapRequestHash.FromDigest(SHA512.HashData(soap)));
+        Assert.Throws<ArgumentException>(() => SoapRequestHash.FromDigest(SHA256.HashData(soap)));
+    }
 }
