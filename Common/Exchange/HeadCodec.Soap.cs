@@ -34,10 +34,7 @@ public static partial class HeadCodec
             w.WriteString("client", head.Client.ToString());
             w.WriteString("id", head.MessageId);
             w.WriteString("requestId", head.RequestId.ToString("D"));
-            WriteOptional(w, "userId", head.UserId);
-            WriteOptional(w, "issue", head.Issue);
-            WriteOptional(w, "representedParty", head.RepresentedParty);
-            WriteOptional(w, "securityServer", head.SecurityServer?.ToString());
+            WriteXRoadOptionals(w, head.UserId, head.Issue, head.RepresentedParty, head.SecurityServer);
             w.WriteString("protocolVersion", head.ProtocolVersion);
             WriteHeaders(w, head.Headers);
             WriteParts(w, head.SoapLength, head.SoapDigest, head.Attachments, head.BodyLength, head.BodyDigest);
@@ -88,16 +85,9 @@ public static partial class HeadCodec
             return ParseResult<SoapRequestHead>.Fail(ids.ErrorCode!, ids.Message!);
         }
 
-        SecurityServerId? pinned = null;
-        if (f.Strings.TryGetValue("securityServer", out var pinnedText))
+        if (ReadPinned(f, out var pinned) is { } badPin)
         {
-            var parsed = SecurityServerId.TryParse(pinnedText);
-            if (!parsed.Success)
-            {
-                return Fail<SoapRequestHead>($"securityServer: {parsed.Message}");
-            }
-
-            pinned = parsed.Value;
+            return Fail<SoapRequestHead>(badPin);
         }
 
         if (!f.Strings.TryGetValue("protocolVersion", out var protocolVersion) || !HeaderPolicy.IsSafeValue(protocolVersion))

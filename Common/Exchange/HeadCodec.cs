@@ -49,10 +49,7 @@ public static partial class HeadCodec
             w.WriteString("client", head.Client.ToString());
             w.WriteString("id", head.MessageId);
             w.WriteString("requestId", head.RequestId.ToString("D"));
-            WriteOptional(w, "userId", head.UserId);
-            WriteOptional(w, "issue", head.Issue);
-            WriteOptional(w, "representedParty", head.RepresentedParty);
-            WriteOptional(w, "securityServer", head.SecurityServer?.ToString());
+            WriteXRoadOptionals(w, head.UserId, head.Issue, head.RepresentedParty, head.SecurityServer);
             WriteHeaders(w, head.Headers);
             w.WriteNumber("bodyLength", head.BodyLength);
             w.WriteBase64String("bodyDigest", head.BodyDigest.Span);
@@ -99,16 +96,9 @@ public static partial class HeadCodec
         var f = fields.Value!;
         var service = ServiceId.TryParse(f.Str("service"));
         var client = ClientId.TryParse(f.Str("client"));
-        SecurityServerId? pinned = null;
-        if (f.Strings.TryGetValue("securityServer", out var pinnedText))
+        if (ReadPinned(f, out var pinned) is { } badPin)
         {
-            var parsed = SecurityServerId.TryParse(pinnedText);
-            if (!parsed.Success)
-            {
-                return Fail<RestRequestHead>($"securityServer: {parsed.Message}");
-            }
-
-            pinned = parsed.Value;
+            return Fail<RestRequestHead>(badPin);
         }
 
         if (!service.Success || !client.Success)
@@ -187,6 +177,29 @@ public static partial class HeadCodec
         received.SequenceEqual(reencoded)
             ? ParseResult<T>.Ok(head)
             : Fail<T>("the head is not in canonical form (order, duplicates, spacing or escaping differ).");
+
+    /// <summary>The optional X-Road fields both request heads carry, in their fixed order.</summary>
+    private static void WriteXRoadOptionals(Utf8JsonWriter w, string? userId, string? issue, string? representedParty, SecurityServerId? securityServer)
+    {
+        WriteOptional(w, "userId", userId);
+        WriteOptional(w, "issue", issue);
+        WriteOptional(w, "representedParty", representedParty);
+        WriteOptional(w, "securityServer", securityServer?.ToString());
+    }
+
+    /// <summary>The pinned security server, when the head names one; the problem when it is not a valid id.</summary>
+    private static string? ReadPinned(HeadFields f, out SecurityServerId? pinned)
+    {
+        pinned = null;
+        if (!f.Strings.TryGetValue("securityServer", out var text))
+        {
+            return null;
+        }
+
+        var parsed = SecurityServerId.TryParse(text);
+        pinned = parsed.Value;
+        return parsed.Success ? null : $"securityServer: {parsed.Message}";
+    }
 
     private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
     {

@@ -308,55 +308,28 @@ public static class SoapEnvelopeReader
             return bytes[name..].StartsWith(qualified) ? name - 2 : -1;
         }
 
+        /// <summary>Reads one identifier field with <paramref name="read"/>; its failure becomes the envelope's.</summary>
+        private ParseResult<SoapEnvelope>? ReadIdentifier<T>(Func<XmlReader, ParseResult<T>> read, out T? value)
+            where T : class
+        {
+            var result = read(reader);
+            value = result.Success ? result.Value : null;
+            return result.Success ? null : Fail(result.ErrorCode, result.Message);
+        }
+
         private ParseResult<SoapEnvelope>? ReadXRoadField()
         {
             var local = reader.LocalName;
             switch (local)
             {
                 case "client":
-                    if (Duplicate(_client is not null, local) is { } dupClient)
-                    {
-                        return dupClient;
-                    }
-
-                    var client = IdentifierXml.ReadClient(reader);
-                    if (!client.Success)
-                    {
-                        return Fail(client.ErrorCode, client.Message);
-                    }
-
-                    _client = client.Value;
-                    return null;
+                    return Duplicate(_client is not null, local) ?? ReadIdentifier(IdentifierXml.ReadClient, out _client);
 
                 case "service":
-                    if (Duplicate(_service is not null, local) is { } dupService)
-                    {
-                        return dupService;
-                    }
-
-                    var service = IdentifierXml.ReadService(reader);
-                    if (!service.Success)
-                    {
-                        return Fail(service.ErrorCode, service.Message);
-                    }
-
-                    _service = service.Value;
-                    return null;
+                    return Duplicate(_service is not null, local) ?? ReadIdentifier(IdentifierXml.ReadService, out _service);
 
                 case "securityServer":
-                    if (Duplicate(_securityServer is not null, local) is { } dupServer)
-                    {
-                        return dupServer;
-                    }
-
-                    var server = IdentifierXml.ReadSecurityServer(reader);
-                    if (!server.Success)
-                    {
-                        return Fail(server.ErrorCode, server.Message);
-                    }
-
-                    _securityServer = server.Value;
-                    return null;
+                    return Duplicate(_securityServer is not null, local) ?? ReadIdentifier(IdentifierXml.ReadSecurityServer, out _securityServer);
 
                 case "id":
                     return Duplicate(_id is not null, local) ?? ReadField("xrd:id", out _id);
