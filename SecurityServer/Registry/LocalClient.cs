@@ -13,6 +13,9 @@ public sealed record LocalClient
     /// <summary>The client, e.g. <c>DEV/GOV/70000001/consumer</c>.</summary>
     public required ClientId Id { get; init; }
 
+    /// <summary>The registration state (serverconf.json <c>status</c>; <c>saved</c> when absent).</summary>
+    public ClientStatus Status { get; init; } = ClientStatus.Saved;
+
     /// <summary>How its information systems may connect.</summary>
     public ConnectionType ConnectionType { get; init; } = ConnectionType.Http;
 
