@@ -35,6 +35,7 @@ internal static class ApiModels
         address = s.Address,
         authenticationCertificateHashes = s.AuthenticationCertificateHashes.ToArray(),
         clients = s.Clients.Select(c => c.ToString()).ToArray(),
+        disabledClients = s.DisabledClients.Select(c => c.ToString()).ToArray(),
     };
 
     internal static object Ca(ApprovedCa ca) => new

@@ -8,9 +8,9 @@ namespace ExchangeGateway.CentralServer.Management;
 /// <param name="Type">What it changes.</param>
 /// <param name="State">Where it is in its life.</param>
 /// <param name="ServerId">The security server concerned.</param>
-/// <param name="ClientId">The client, for client registration and deletion.</param>
+/// <param name="ClientId">The client, for client registration, deletion, disable and enable.</param>
 /// <param name="Address">The address, for auth-cert registration and address change.</param>
-/// <param name="AuthCertificateHash">SHA-256 (lowercase hex) of the authentication certificate, for auth-cert registration.</param>
+/// <param name="AuthCertificateHash">SHA-256 (lowercase hex) of the authentication certificate, for auth-cert registration and deletion.</param>
 /// <param name="OwnerSigner">The subject of the owner's signing certificate.</param>
 /// <param name="CreatedAt">When the sender created it.</param>
 /// <param name="ReceivedAt">When the Central Server accepted it.</param>
@@ -28,4 +28,8 @@ public sealed record ManagementRequest(
     DateTimeOffset CreatedAt,
     DateTimeOffset ReceivedAt,
     DateTimeOffset? DecidedAt,
-    string? DecidedBy);
+    string? DecidedBy)
+{
+    /// <summary>The member to become the server's owner, for owner-change.</summary>
+    public MemberId? NewOwner { get; init; }
+}

@@ -8,9 +8,11 @@ namespace ExchangeGateway.CentralServer.Management;
 /// <param name="RequestId">The sender's request id (lowercase UUID text).</param>
 /// <param name="CreatedAt">When the sender created it.</param>
 /// <param name="ServerId">The security server concerned.</param>
-/// <param name="ClientId">The client, for client registration and deletion.</param>
+/// <param name="ClientId">The client, for client registration, deletion, disable and enable.</param>
 /// <param name="Address">The server address, for auth-cert registration and address change.</param>
-/// <param name="AuthCertificate">The authentication certificate (DER), for auth-cert registration.</param>
+/// <param name="AuthCertificate">The authentication certificate (DER), for auth-cert registration (and deletion when sent whole).</param>
+/// <param name="AuthCertificateHash">SHA-256 (lowercase hex) of the authentication certificate, for auth-cert registration and deletion.</param>
+/// <param name="NewOwner">The member to become the owner, for owner-change.</param>
 internal sealed record ManagementRequestContent(
     ManagementRequestType Type,
     string RequestId,
@@ -18,4 +20,6 @@ internal sealed record ManagementRequestContent(
     SecurityServerId ServerId,
     ClientId? ClientId,
     string? Address,
-    byte[]? AuthCertificate);
+    byte[]? AuthCertificate,
+    string? AuthCertificateHash = null,
+    MemberId? NewOwner = null);

@@ -74,6 +74,7 @@ internal static class ManagementRequestEndpoints
         clientId = r.ClientId?.ToString(),
         address = r.Address,
         authCertificateHash = r.AuthCertificateHash,
+        newOwner = r.NewOwner?.ToString(),
         ownerSigner = r.OwnerSigner,
         createdAt = r.CreatedAt,
         receivedAt = r.ReceivedAt,

@@ -43,7 +43,7 @@ internal static class ManagementRequestParser
 
         if (!ManagementNames.TryParseType(doc.Type, out var type))
         {
-            return Invalid("type must be one of auth-cert-registration, client-registration, client-deletion, address-change.");
+            return Invalid($"type must be one of {string.Join(", ", Enum.GetValues<ManagementRequestType>().Select(ManagementNames.Name))}.");
         }
 
         if (!Guid.TryParseExact(doc.RequestId, "D", out var requestId))
@@ -67,16 +67,13 @@ internal static class ManagementRequestParser
             return Invalid($"serverId belongs to instance {server.Value.Owner.Instance}, not {instance}.");
         }
 
-        var needsClient = type is ManagementRequestType.ClientRegistration or ManagementRequestType.ClientDeletion;
-        var needsAddress = type is ManagementRequestType.AuthCertRegistration or ManagementRequestType.AddressChange;
-        var needsCert = type is ManagementRequestType.AuthCertRegistration;
-        if ((doc.ClientId is not null) != needsClient || (doc.Address is not null) != needsAddress || (doc.AuthCertificate is not null) != needsCert)
+        if (CheckFields(type.Value, doc) is { } wrongFields)
         {
-            return Invalid($"A {doc.Type} request carries exactly: {(needsClient ? "clientId" : string.Empty)}{(needsCert ? "authCertificate, " : string.Empty)}{(needsAddress ? "address" : string.Empty)}.");
+            return wrongFields;
         }
 
         ClientId? client = null;
-        if (needsClient)
+        if (doc.ClientId is not null)
         {
             var parsed = ClientId.TryParse(doc.ClientId);
             if (!parsed.Success)
@@ -92,24 +89,85 @@ internal static class ManagementRequestParser
             client = parsed.Value;
         }
 
-        if (needsAddress && RegistryRules.Address(doc.Address) is { } badAddress)
+        if (doc.Address is not null && RegistryRules.Address(doc.Address) is { } badAddress)
         {
             return Invalid($"address: {badAddress.Message}");
         }
 
         byte[]? cert = null;
-        if (needsCert)
+        string? hash = null;
+        if (doc.AuthCertificate is not null)
         {
-            var buffer = new byte[doc.AuthCertificate!.Length];
+            var buffer = new byte[doc.AuthCertificate.Length];
             if (!Convert.TryFromBase64String(doc.AuthCertificate, buffer, out var written) || written == 0)
             {
                 return Invalid("authCertificate must be the base64 DER certificate.");
             }
 
             cert = buffer[..written];
+            hash = RegistryRules.Fingerprint(cert);
         }
 
-        return new ManagementRequestContent(type.Value, requestId.ToString("D"), createdAt, server.Value, client, doc.Address, cert);
+        if (doc.AuthCertificateHash is not null)
+        {
+            // Lowercase only: the hash names a certificate in the registry and in the global configuration, where it is lowercase.
+            if (doc.AuthCertificateHash.Length != 64 || !doc.AuthCertificateHash.All(char.IsAsciiHexDigitLower))
+            {
+                return Invalid("authCertificateHash must be the SHA-256 of the certificate DER: 64 lowercase hexadecimal digits.");
+            }
+
+            hash = doc.AuthCertificateHash;
+        }
+
+        MemberId? newOwner = null;
+        if (doc.NewOwner is not null)
+        {
+            var parsed = MemberId.TryParse(doc.NewOwner);
+            if (!parsed.Success)
+            {
+                return Invalid($"newOwner: {parsed.Message}");
+            }
+
+            if (!string.Equals(parsed.Value.Instance, instance, StringComparison.Ordinal))
+            {
+                return Invalid($"newOwner belongs to instance {parsed.Value.Instance}, not {instance}.");
+            }
+
+            if (parsed.Value == server.Value.Owner)
+            {
+                return Invalid($"newOwner {parsed.Value} already owns {server.Value}.");
+            }
+
+            newOwner = parsed.Value;
+        }
+
+        return new ManagementRequestContent(type.Value, requestId.ToString("D"), createdAt, server.Value, client, doc.Address, cert, hash, newOwner);
+    }
+
+    // Which optional fields each type carries; anything else present or missing is invalid. An auth-cert-deletion
+    // names the certificate either whole or by hash (exactly one of the two).
+    private static Failure? CheckFields(ManagementRequestType type, Document doc)
+    {
+        var needsClient = type is ManagementRequestType.ClientRegistration or ManagementRequestType.ClientDeletion
+            or ManagementRequestType.ClientDisable or ManagementRequestType.ClientEnable;
+        var needsAddress = type is ManagementRequestType.AuthCertRegistration or ManagementRequestType.AddressChange;
+        var needsOwner = type is ManagementRequestType.OwnerChange;
+        bool fieldsFit;
+        string expected;
+        if (type == ManagementRequestType.AuthCertDeletion)
+        {
+            fieldsFit = (doc.AuthCertificate is null) != (doc.AuthCertificateHash is null) && doc.ClientId is null && doc.Address is null && doc.NewOwner is null;
+            expected = "authCertificateHash or authCertificate (one of them)";
+        }
+        else
+        {
+            var needsCert = type is ManagementRequestType.AuthCertRegistration;
+            fieldsFit = (doc.ClientId is not null) == needsClient && (doc.Address is not null) == needsAddress
+                && (doc.AuthCertificate is not null) == needsCert && doc.AuthCertificateHash is null && (doc.NewOwner is not null) == needsOwner;
+            expected = string.Join(", ", new[] { needsClient ? "clientId" : null, needsCert ? "authCertificate" : null, needsAddress ? "address" : null, needsOwner ? "newOwner" : null }.OfType<string>());
+        }
+
+        return fieldsFit ? null : Invalid($"A {doc.Type} request carries exactly: {expected}.");
     }
 
     private static Failure Invalid(string message) => new(FailureKind.ManagementInvalidRequest, message);
@@ -121,5 +179,7 @@ internal static class ManagementRequestParser
         string ServerId,
         string? ClientId = null,
         string? Address = null,
-        string? AuthCertificate = null);
+        string? AuthCertificate = null,
+        string? AuthCertificateHash = null,
+        string? NewOwner = null);
 }

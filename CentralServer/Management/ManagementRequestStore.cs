@@ -17,7 +17,7 @@ namespace ExchangeGateway.CentralServer.Management;
 /// </summary>
 internal sealed class ManagementRequestStore
 {
-    private const string Columns = "id, type, state, server_id, client_id, address, auth_cert_hash, owner_signer, created_at, received_at, decided_at, decided_by";
+    private const string Columns = "id, type, state, server_id, client_id, address, auth_cert_hash, owner_signer, created_at, received_at, decided_at, decided_by, new_owner";
 
     private readonly RegistryDatabase _db;
     private readonly Registry _registry;
@@ -51,8 +51,8 @@ internal sealed class ManagementRequestStore
                     tx,
                     """
                     INSERT INTO management_request (id, type, state, server_id, client_id, address, auth_cert, auth_cert_hash, owner_signer,
-                        created_at, received_at, request, owner_signature, auth_signature)
-                    VALUES ($id, $type, $state, $server, $client, $address, $cert, $hash, $signer, $created, $received, $request, $ownerSig, $authSig);
+                        created_at, received_at, request, owner_signature, auth_signature, new_owner)
+                    VALUES ($id, $type, $state, $server, $client, $address, $cert, $hash, $signer, $created, $received, $request, $ownerSig, $authSig, $newOwner);
                     """,
                     ("$id", content.RequestId),
                     ("$type", ManagementNames.Name(content.Type)),
@@ -61,13 +61,14 @@ internal sealed class ManagementRequestStore
                     ("$client", content.ClientId?.ToString()),
                     ("$address", content.Address),
                     ("$cert", content.AuthCertificate),
-                    ("$hash", content.AuthCertificate is null ? null : RegistryRules.Fingerprint(content.AuthCertificate)),
+                    ("$hash", content.AuthCertificateHash),
                     ("$signer", verified.OwnerSigner),
                     ("$created", Sql.Time(content.CreatedAt)),
                     ("$received", Sql.Time(_time.GetUtcNow())),
                     ("$request", verified.Request),
                     ("$ownerSig", verified.OwnerSignature),
-                    ("$authSig", verified.AuthSignature));
+                    ("$authSig", verified.AuthSignature),
+                    ("$newOwner", content.NewOwner?.ToString()));
                 AuditLog.Append(c, tx, _time, actor, "management-request.receive", Target(content.RequestId, content.ServerId), AuditEntry.Success, ManagementNames.Name(content.Type), null);
                 return Result<ManagementRequest>.Ok(Load(c, tx, content.RequestId)!);
             },
@@ -156,6 +157,18 @@ internal sealed class ManagementRequestStore
             case ManagementRequestType.AddressChange:
                 return editor.UpdateSecurityServer(request.ServerId, request.Address!).Failure;
 
+            case ManagementRequestType.AuthCertDeletion:
+                return editor.RemoveAuthenticationCertificate(request.ServerId, request.AuthCertificateHash!).Failure;
+
+            case ManagementRequestType.ClientDisable:
+                return editor.SetClientDisabled(request.ServerId, request.ClientId!, disabled: true).Failure;
+
+            case ManagementRequestType.ClientEnable:
+                return editor.SetClientDisabled(request.ServerId, request.ClientId!, disabled: false).Failure;
+
+            case ManagementRequestType.OwnerChange:
+                return editor.ChangeOwner(request.ServerId, request.NewOwner!).Failure;
+
             default:
                 throw new InvalidOperationException($"Unknown management request type {request.Type}.");
         }
@@ -231,7 +244,10 @@ internal sealed class ManagementRequestStore
             Sql.ParseTime(r.GetString(8)),
             Sql.ParseTime(r.GetString(9)),
             Sql.NullableString(r, 10) is { } decided ? Sql.ParseTime(decided) : null,
-            Sql.NullableString(r, 11));
+            Sql.NullableString(r, 11))
+        {
+            NewOwner = Sql.NullableString(r, 12) is { } newOwner ? MemberId.Parse(newOwner) : null,
+        };
     }
 
     private static string Target(string requestId, SecurityServerId server) => $"{requestId} {server}";

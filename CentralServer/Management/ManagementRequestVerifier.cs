@@ -15,7 +15,8 @@ namespace ExchangeGateway.CentralServer.Management;
 /// the envelope and request parse (<c>management.invalid_request</c>); <c>createdAt</c> lies within
 /// <see cref="ManagementOptions.MaxClockDifference"/> of now (<c>management.stale_request</c>); the owner's
 /// signature verifies with a signing certificate chaining to an approved CA (<c>management.invalid_signature</c>);
-/// that CA's profile maps the certificate's subject to the server's owner (<c>management.wrong_owner</c>);
+/// that CA's profile maps the certificate's subject to the server's owner, or for an owner change to the new
+/// owner (<c>management.wrong_owner</c>);
 /// for an auth-cert registration the authentication certificate chains to an approved CA for
 /// authentication and made the <c>authSignature</c> itself (<c>management.invalid_proof_of_possession</c>).
 /// Stateless apart from reading the approved CAs; duplicates are decided where requests are stored.
@@ -94,10 +95,14 @@ internal sealed class ManagementRequestVerifier
             }
 
             var profile = new CertificateSubjectProfile(issuingCa.Profile.MemberClassRdn, issuingCa.Profile.MemberCodeRdn, issuingCa.Profile.InstanceRdn);
+            // An owner change is the new owner's wish, so the new owner signs it; everything else the current owner.
+            var expected = content.Type == ManagementRequestType.OwnerChange ? content.NewOwner! : content.ServerId.Owner;
             var member = profile.TryGetMember(signer.SubjectName, _registry.InstanceId);
-            if (!member.Success || member.Value != content.ServerId.Owner)
+            if (!member.Success || member.Value != expected)
             {
-                return new Failure(FailureKind.ManagementWrongOwner, $"The signing certificate does not name {content.ServerId.Owner}, the owner of {content.ServerId}.");
+                return new Failure(FailureKind.ManagementWrongOwner, content.Type == ManagementRequestType.OwnerChange
+                    ? $"The signing certificate does not name {expected}, the new owner requested for {content.ServerId}."
+                    : $"The signing certificate does not name {expected}, the owner of {content.ServerId}.");
             }
 
             if (isAuthRegistration && CheckProofOfPossession(validator, verifier, content.AuthCertificate!, authBytes, requestBytes, now) is { } noProof)

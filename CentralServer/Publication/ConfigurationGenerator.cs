@@ -23,7 +23,7 @@ public static class ConfigurationGenerator
             GeneratedAt = now,
             ExpiresAt = now + options.Validity,
             Members = snapshot.Members.Select(m => new MemberInfo(m.Id, m.Name, subsystemsByMember[m.Id].Select(s => s.Id.SubsystemCode))).ToArray(),
-            SecurityServers = snapshot.SecurityServers.Select(s => new SecurityServerInfo(s.Id, s.Address, s.AuthenticationCertificateHashes, s.Clients)).ToArray(),
+            SecurityServers = snapshot.SecurityServers.Select(s => new SecurityServerInfo(s.Id, s.Address, s.AuthenticationCertificateHashes, s.Clients) { DisabledClients = s.DisabledClients }).ToArray(),
             ApprovedCas = snapshot.CertificationAuthorities.Select(ToConfig).ToArray(),
             ApprovedTsas = snapshot.TimestampingAuthorities.Select(ToConfig).ToArray(),
             GlobalGroups = snapshot.GlobalGroups.Select(ToConfig).ToArray(),

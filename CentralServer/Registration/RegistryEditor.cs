@@ -346,6 +346,99 @@ public sealed class RegistryEditor
             : Failure.NotFound($"Security server {id} does not host {client}.");
     }
 
+    /// <summary>
+    /// Marks a hosted client disabled (<paramref name="disabled"/> true) or enabled again. The server must host it;
+    /// asking for the state it already has is a conflict, so a repeated request is visible rather than silent.
+    /// </summary>
+    public Result<SecurityServer> SetClientDisabled(SecurityServerId id, ClientId client, bool disabled)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(client);
+        var row = Sql.Query(
+            _c,
+            _tx,
+            "SELECT disabled FROM server_client WHERE server_id = $id AND client_id = $client;",
+            r => r.GetInt64(0) != 0,
+            ("$id", id.ToString()),
+            ("$client", client.ToString()));
+        if (row.Count == 0)
+        {
+            return Failure.NotFound($"Security server {id} does not host {client}.");
+        }
+
+        if (row[0] == disabled)
+        {
+            return Failure.Conflict($"{client} is already {(disabled ? "disabled" : "enabled")} on {id}.");
+        }
+
+        Execute(
+            "UPDATE server_client SET disabled = $disabled WHERE server_id = $id AND client_id = $client;",
+            ("$disabled", disabled ? 1 : 0),
+            ("$id", id.ToString()),
+            ("$client", client.ToString()));
+        return Reader.SecurityServer(id)!;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="newOwner"/> the owner of server <paramref name="id"/>. A server's id names its owner, so
+    /// the server becomes <c>newOwner/serverCode</c>, keeping its address, authentication certificates and
+    /// clients (disabled marks included). The new owner must be a registered member that the server already
+    /// hosts, itself or through one of its subsystems: the current owner has vouched for it by registering it.
+    /// </summary>
+    public Result<SecurityServer> ChangeOwner(SecurityServerId id, MemberId newOwner)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(newOwner);
+        var key = id.ToString();
+        var address = Sql.Query(_c, _tx, "SELECT address FROM security_server WHERE id = $id;", r => r.GetString(0), ("$id", key));
+        if (address.Count == 0)
+        {
+            return Failure.NotFound($"Security server {id} is not registered.");
+        }
+
+        if (newOwner == id.Owner)
+        {
+            return Failure.Conflict($"{newOwner} already owns {id}.");
+        }
+
+        if (CheckInstance(newOwner.Instance, newOwner) is { } foreign)
+        {
+            return foreign;
+        }
+
+        var owner = newOwner.ToString();
+        if (!Exists("SELECT 1 FROM member WHERE id = $id;", owner))
+        {
+            return Failure.InvalidReference($"Member {newOwner} is not registered.");
+        }
+
+        // Subsystem ids are the member id plus one more part, so a prefix match finds them without a join.
+        if (!Exists(
+            "SELECT 1 FROM server_client WHERE server_id = $id AND (client_id = $owner OR substr(client_id, 1, length($owner) + 1) = $owner || '/') LIMIT 1;",
+            ("$id", key),
+            ("$owner", owner)))
+        {
+            return Failure.InvalidReference($"{newOwner} is not a client of {id}; register it (or one of its subsystems) there first.");
+        }
+
+        var next = new SecurityServerId(newOwner, id.ServerCode);
+        if (Exists("SELECT 1 FROM security_server WHERE id = $id;", next.ToString()))
+        {
+            return Failure.Conflict($"Security server {next} is already registered.");
+        }
+
+        Execute(
+            "INSERT INTO security_server (id, owner_id, server_code, address) VALUES ($id, $owner, $code, $address);",
+            ("$id", next.ToString()),
+            ("$owner", owner),
+            ("$code", next.ServerCode),
+            ("$address", address[0]));
+        Execute("UPDATE server_auth_cert SET server_id = $next WHERE server_id = $id;", ("$next", next.ToString()), ("$id", key));
+        Execute("UPDATE server_client SET server_id = $next WHERE server_id = $id;", ("$next", next.ToString()), ("$id", key));
+        Execute("DELETE FROM security_server WHERE id = $id;", ("$id", key));
+        return Reader.SecurityServer(next)!;
+    }
+
     // Approved CAs.
 
     /// <summary>Approves a CA; its id is the SHA-256 of its certificate.</summary>

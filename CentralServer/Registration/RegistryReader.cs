@@ -117,10 +117,10 @@ public sealed class RegistryReader
         var clients = Sql.Query(
                 _c,
                 _tx,
-                "SELECT server_id, client_id FROM server_client WHERE $id IS NULL OR server_id = $id ORDER BY server_id, client_id;",
-                r => (Server: r.GetString(0), Client: r.GetString(1)),
+                "SELECT server_id, client_id, disabled FROM server_client WHERE $id IS NULL OR server_id = $id ORDER BY server_id, client_id;",
+                r => (Server: r.GetString(0), Client: ClientId.Parse(r.GetString(1)), Disabled: r.GetInt64(2) != 0),
                 ("$id", id))
-            .ToLookup(x => x.Server, x => ClientId.Parse(x.Client), StringComparer.Ordinal);
+            .ToLookup(x => x.Server, StringComparer.Ordinal);
         return [.. Sql.Query(
             _c,
             _tx,
@@ -128,7 +128,11 @@ public sealed class RegistryReader
             r =>
             {
                 var serverId = r.GetString(0);
-                return new SecurityServer(SecurityServerId.Parse(serverId), r.GetString(1), [.. hashes[serverId]], [.. clients[serverId]]);
+                var hosted = clients[serverId];
+                return new SecurityServer(SecurityServerId.Parse(serverId), r.GetString(1), [.. hashes[serverId]], [.. hosted.Select(c => c.Client)])
+                {
+                    DisabledClients = [.. hosted.Where(c => c.Disabled).Select(c => c.Client)],
+                };
             },
             ("$id", id))];
     }

@@ -12,4 +12,8 @@ public sealed record SecurityServer(
     SecurityServerId Id,
     string Address,
     ImmutableArray<string> AuthenticationCertificateHashes,
-    ImmutableArray<ClientId> Clients);
+    ImmutableArray<ClientId> Clients)
+{
+    /// <summary>The hosted clients marked disabled (each also in <see cref="Clients"/>), sorted by canonical text.</summary>
+    public ImmutableArray<ClientId> DisabledClients { get; init; } = [];
+}

@@ -123,4 +123,13 @@ internal static class Schema
         );
         CREATE INDEX management_request_state ON management_request(state, received_at);
         """;
+
+    /// <summary>
+    /// Version 3: a hosted client can be disabled (<c>client-disable</c> / <c>client-enable</c> requests), and an
+    /// <c>owner-change</c> request records the new owner. Existing rows keep their meaning (enabled, no new owner).
+    /// </summary>
+    internal const string V3 = """
+        ALTER TABLE server_client ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
+        ALTER TABLE management_request ADD COLUMN new_owner TEXT NULL;
+        """;
 }

@@ -51,6 +51,52 @@ public static class ManagementRequestBuilder
         return Write(ManagementRequestType.AddressChange, requestId, createdAt, server, w => w.WriteString("address", address));
     }
 
+    /// <summary>
+    /// The request removing the authentication certificate whose DER has SHA-256 <paramref name="authCertificateSha256Hex"/>
+    /// (64 hex digits) from <paramref name="server"/>. Signed by the owner only: a lost key must still be removable.
+    /// </summary>
+    public static byte[] AuthCertDeletion(Guid requestId, DateTimeOffset createdAt, SecurityServerId server, string authCertificateSha256Hex)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(authCertificateSha256Hex);
+        return Write(ManagementRequestType.AuthCertDeletion, requestId, createdAt, server, w => w.WriteString("authCertificateHash", authCertificateSha256Hex));
+    }
+
+    /// <summary>The request removing the authentication certificate <paramref name="authCertificateDer"/> from <paramref name="server"/>.</summary>
+    public static byte[] AuthCertDeletion(Guid requestId, DateTimeOffset createdAt, SecurityServerId server, ReadOnlySpan<byte> authCertificateDer)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var cert = Convert.ToBase64String(authCertificateDer);
+        return Write(ManagementRequestType.AuthCertDeletion, requestId, createdAt, server, w => w.WriteString("authCertificate", cert));
+    }
+
+    /// <summary>The request disabling <paramref name="client"/> on <paramref name="server"/>.</summary>
+    public static byte[] ClientDisable(Guid requestId, DateTimeOffset createdAt, SecurityServerId server, ClientId client)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(client);
+        return Write(ManagementRequestType.ClientDisable, requestId, createdAt, server, w => w.WriteString("clientId", client.ToString()));
+    }
+
+    /// <summary>The request enabling <paramref name="client"/> on <paramref name="server"/> again.</summary>
+    public static byte[] ClientEnable(Guid requestId, DateTimeOffset createdAt, SecurityServerId server, ClientId client)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(client);
+        return Write(ManagementRequestType.ClientEnable, requestId, createdAt, server, w => w.WriteString("clientId", client.ToString()));
+    }
+
+    /// <summary>
+    /// The request making <paramref name="newOwner"/> the owner of <paramref name="server"/> (whose id then becomes
+    /// <c>newOwner/serverCode</c>). It is signed with the NEW owner's signing certificate.
+    /// </summary>
+    public static byte[] OwnerChange(Guid requestId, DateTimeOffset createdAt, SecurityServerId server, MemberId newOwner)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(newOwner);
+        return Write(ManagementRequestType.OwnerChange, requestId, createdAt, server, w => w.WriteString("newOwner", newOwner.ToString()));
+    }
+
     /// <summary>A detached CMS signature over <paramref name="request"/> by a certificate that carries its private key.</summary>
     /// <param name="request">The request bytes.</param>
     /// <param name="signer">The owner's signing certificate, or the authentication certificate.</param>

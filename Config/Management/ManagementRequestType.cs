@@ -14,4 +14,16 @@ public enum ManagementRequestType
 
     /// <summary>Change a security server's address: <c>address-change</c>.</summary>
     AddressChange,
+
+    /// <summary>Remove an authentication certificate from a security server: <c>auth-cert-deletion</c>.</summary>
+    AuthCertDeletion,
+
+    /// <summary>Mark a hosted client disabled (it neither consumes nor provides): <c>client-disable</c>.</summary>
+    ClientDisable,
+
+    /// <summary>Lift a client's disabled mark: <c>client-enable</c>.</summary>
+    ClientEnable,
+
+    /// <summary>Make another member the owner of a security server: <c>owner-change</c>; signed by the new owner.</summary>
+    OwnerChange,
 }

@@ -12,6 +12,10 @@ public static class ManagementRequestTypeNames
         ManagementRequestType.ClientRegistration => "client-registration",
         ManagementRequestType.ClientDeletion => "client-deletion",
         ManagementRequestType.AddressChange => "address-change",
+        ManagementRequestType.AuthCertDeletion => "auth-cert-deletion",
+        ManagementRequestType.ClientDisable => "client-disable",
+        ManagementRequestType.ClientEnable => "client-enable",
+        ManagementRequestType.OwnerChange => "owner-change",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 

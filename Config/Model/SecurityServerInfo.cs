@@ -29,4 +29,26 @@ public sealed record SecurityServerInfo
 
     /// <summary>The clients (members or subsystems) hosted by the server.</summary>
     public IReadOnlyList<ClientId> Clients { get; init => field = Frozen.List(value, nameof(Clients)); }
+
+    /// <summary>
+    /// The hosted clients the Central Server marked disabled (a <c>client-disable</c> request): they neither
+    /// consume nor provide until enabled again. Each is also in <see cref="Clients"/>. Serialised as
+    /// <c>disabledClients</c> only when non-empty, so documents without disabled clients keep their bytes.
+    /// </summary>
+    public IReadOnlyList<ClientId> DisabledClients { get; init => field = Frozen.List(value, nameof(DisabledClients)); } = [];
+
+    /// <summary>True when <paramref name="client"/> is hosted here and marked disabled.</summary>
+    public bool IsDisabled(ClientId client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        foreach (var disabled in DisabledClients)
+        {
+            if (disabled == client)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

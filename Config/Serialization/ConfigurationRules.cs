@@ -68,6 +68,12 @@ internal static class ConfigurationRules
             {
                 Check(Registered(client), $"security server {server.Id} hosts {client}, which is not registered");
             }
+
+            Unique(server.DisabledClients.Select(x => x.ToString()), $"disabled clients of security server {server.Id}");
+            foreach (var client in server.DisabledClients)
+            {
+                Check(server.Clients.Contains(client), $"security server {server.Id} marks {client} disabled, which it does not host");
+            }
         }
 
         Unique(c.ApprovedCas.Select(x => x.Name), "approved CA names");

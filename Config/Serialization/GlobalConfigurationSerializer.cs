@@ -148,6 +148,12 @@ public static class GlobalConfigurationSerializer
             w.String("address", s.Address);
             WriteStrings(w, "authenticationCertificateHashes", s.AuthenticationCertificateHashes);
             WriteStrings(w, "clients", s.Clients.Select(x => x.ToString()));
+            if (s.DisabledClients.Count > 0)
+            {
+                // Optional and omitted when empty: snapshots without disabled clients keep the bytes they always had.
+                WriteStrings(w, "disabledClients", s.DisabledClients.Select(x => x.ToString()));
+            }
+
             w.String("id", s.Id.ToString());
             w.EndObject();
         }
@@ -234,7 +240,12 @@ public static class GlobalConfigurationSerializer
             StrictJson.Identifier(o.Required("id"), o.At("id"), SecurityServerId.TryParse),
             StrictJson.String(o.Required("address"), o.At("address")),
             StrictJson.Array(o.Required("authenticationCertificateHashes"), o.At("authenticationCertificateHashes"), StrictJson.String),
-            StrictJson.Array(o.Required("clients"), o.At("clients"), (x, p) => StrictJson.Identifier(x, p, ClientId.TryParse)));
+            StrictJson.Array(o.Required("clients"), o.At("clients"), (x, p) => StrictJson.Identifier(x, p, ClientId.TryParse)))
+        {
+            DisabledClients = o.Optional("disabledClients") is { } disabled
+                ? StrictJson.Array(disabled, o.At("disabledClients"), (x, p) => StrictJson.Identifier(x, p, ClientId.TryParse))
+                : [],
+        };
         o.End();
         return server;
     }
