@@ -91,6 +91,7 @@ public sealed class ManagementRequestTests : IAsyncLifetime
         await (await SendAsync(ManagementRequestBuilder.Envelope(request, ownerSignature))).Expect(HttpStatusCode.BadRequest, "management.invalid_proof_of_possession");
 
         Assert.Empty((await (await _officer.GetAsync("api/v1/management-requests")).Expect(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await _admin.GetAsync($"api/v1/security-servers/{ApiClient.Enc(Server.ToString())}")).StatusCode);
         var audit = await (await _admin.GetAsync("api/v1/audit?limit=1000")).Expect(HttpStatusCode.OK);
         Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "management-request.receive"
             && e.GetProperty("outcome").GetString() == "management.invalid_proof_of_possession");

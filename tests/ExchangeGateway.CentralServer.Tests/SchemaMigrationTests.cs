@@ -32,5 +32,7 @@ public sealed class SchemaMigrationTests
         Assert.Equal(7, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "SELECT version FROM registry_state WHERE id = 1;")));
         Assert.Equal(0, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "SELECT COUNT(*) FROM management_request;")));
         Assert.Equal(RegistryDatabase.SchemaVersion, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "PRAGMA user_version;")));
+        Assert.Equal(1, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "SELECT COUNT(*) FROM pragma_table_info('server_client') WHERE name = 'disabled';")));
+        Assert.Equal(1, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "SELECT COUNT(*) FROM pragma_table_info('management_request') WHERE name = 'new_owner';")));
     }
 }

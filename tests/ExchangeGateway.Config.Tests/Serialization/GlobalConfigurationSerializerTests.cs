@@ -178,6 +178,65 @@ public sealed class GlobalConfigurationSerializerTests
     }
 
     [Fact]
+    public void Write_NoDisabledClients_OmitsTheMemberSoOldBytesStay()
+    {
+        var text = Encoding.UTF8.GetString(GlobalConfigurationSerializer.Write(Samples.Configuration()));
+
+        Assert.DoesNotContain("disabledClients", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Write_DisabledClients_SortedBetweenClientsAndIdAndRoundTrip()
+    {
+        var config = WithDisabled(ClientId.Parse("EE/GOV/70000001/hospital"), ClientId.Parse("EE/GOV/70000001"));
+
+        var bytes = GlobalConfigurationSerializer.Write(config);
+        var text = Encoding.UTF8.GetString(bytes);
+        var read = GlobalConfigurationSerializer.Read(bytes);
+
+        Assert.Contains("\"clients\":[\"EE/GOV/70000001\",\"EE/GOV/70000001/hospital\"],\"disabledClients\":[\"EE/GOV/70000001\",\"EE/GOV/70000001/hospital\"],\"id\":\"EE/GOV/70000001/ss1\"", text, StringComparison.Ordinal);
+        Assert.True(read.Success, read.Message);
+        Assert.Equal(bytes, GlobalConfigurationSerializer.Write(read.Value));
+        var server = read.Value.FindSecurityServer(SecurityServerId.Parse("EE/GOV/70000001/ss1"))!;
+        Assert.True(server.IsDisabled(ClientId.Parse("EE/GOV/70000001/hospital")));
+        Assert.False(read.Value.FindSecurityServer(SecurityServerId.Parse("EE/GOV/70000002/ss2"))!.IsDisabled(ClientId.Parse("EE/GOV/70000002/clinic")));
+    }
+
+    [Fact]
+    public void Read_EmptyDisabledClients_RejectedAsNotCanonical() =>
+        AssertRejected(Mutate(t => t.Replace("\"clients\":[\"EE/GOV/70000002/clinic\"],", "\"clients\":[\"EE/GOV/70000002/clinic\"],\"disabledClients\":[],", StringComparison.Ordinal)), "canonical");
+
+    [Fact]
+    public void Read_DisabledClientNotHosted_Rejected() =>
+        AssertRejected(Mutate(t => t.Replace("\"clients\":[\"EE/GOV/70000002/clinic\"],", "\"clients\":[\"EE/GOV/70000002/clinic\"],\"disabledClients\":[\"EE/GOV/70000001/hospital\"],", StringComparison.Ordinal)), "does not host");
+
+    [Fact]
+    public void Read_DisabledClientTwice_Rejected() =>
+        AssertRejected(Mutate(t => t.Replace("\"clients\":[\"EE/GOV/70000002/clinic\"],", "\"clients\":[\"EE/GOV/70000002/clinic\"],\"disabledClients\":[\"EE/GOV/70000002/clinic\",\"EE/GOV/70000002/clinic\"],", StringComparison.Ordinal)), "disabled clients");
+
+    [Fact]
+    public void Read_DisabledClientBadIdentifier_Rejected() =>
+        AssertRejected(Mutate(t => t.Replace("\"clients\":[\"EE/GOV/70000002/clinic\"],", "\"clients\":[\"EE/GOV/70000002/clinic\"],\"disabledClients\":[\"EE/GOV/7000 0002/clinic\"],", StringComparison.Ordinal)), "memberCode");
+
+    [Fact]
+    public void Write_DisabledClientNotHosted_Throws()
+    {
+        var config = Samples.Configuration();
+        var server = config.SecurityServers[1] with { DisabledClients = [ClientId.Parse("EE/GOV/70000001/hospital")] };
+
+        var ex = Assert.Throws<ArgumentException>(() => GlobalConfigurationSerializer.Write(config with { SecurityServers = [config.SecurityServers[0], server] }));
+
+        Assert.Contains("does not host", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static GlobalConfiguration WithDisabled(params ClientId[] disabled)
+    {
+        var config = Samples.Configuration();
+        var server = config.SecurityServers[0] with { DisabledClients = disabled };
+        return config with { SecurityServers = [server, config.SecurityServers[1]] };
+    }
+
+    [Fact]
     public void Model_ListPassedIn_IsCopied()
     {
         var codes = new List<string> { "a" };
