@@ -19,7 +19,8 @@ namespace ExchangeGateway.SecurityServer.Registry;
 /// and service) and carries <c>server.malformed_server_conf</c>.
 /// </summary>
 /// <remarks>
-/// Optional members and their defaults: <c>connectionType</c> <c>http</c>; <c>isCertificates</c>,
+/// Optional members and their defaults: a client's <c>status</c> <c>saved</c> (always written);
+/// <c>connectionType</c> <c>http</c>; <c>isCertificates</c>,
 /// <c>services</c>, <c>endpoints</c>, <c>accessRights</c> empty; <c>type</c> <c>rest</c>; <c>enabled</c>,
 /// <c>verifyTls</c>, <c>logBodies</c> true; timeouts 5000, 30000 and 60000 ms; an access right's
 /// <c>method</c> and <c>path</c> absent (the whole service); a service's <c>version</c> and
@@ -173,6 +174,20 @@ public static class LocalConfigurationSerializer
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
+    /// <summary>The text of a client status: <c>saved</c>, <c>registration-in-progress</c>, <c>registered</c>, … (see <see cref="ClientStatus"/>).</summary>
+    public static string ClientStatusText(ClientStatus status) => status switch
+    {
+        ClientStatus.Saved => "saved",
+        ClientStatus.RegistrationInProgress => "registration-in-progress",
+        ClientStatus.Registered => "registered",
+        ClientStatus.DeletionInProgress => "deletion-in-progress",
+        ClientStatus.GlobalError => "global-error",
+        ClientStatus.DisablingInProgress => "disabling-in-progress",
+        ClientStatus.Disabled => "disabled",
+        ClientStatus.EnablingInProgress => "enabling-in-progress",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
     /// <summary>The text of a connection type: <c>http</c>, <c>https</c> or <c>https-certificate</c>.</summary>
     public static string ConnectionTypeText(ConnectionType type) => type switch
     {
@@ -198,6 +213,7 @@ public static class LocalConfigurationSerializer
     {
         w.WriteStartObject();
         w.WriteString("id", client.Id.ToString());
+        w.WriteString("status", ClientStatusText(client.Status));
         w.WriteString("connectionType", ConnectionTypeText(client.ConnectionType));
         w.WriteStartArray("isCertificates");
         foreach (var hash in client.IsCertificateHashes)
@@ -348,6 +364,7 @@ public static class LocalConfigurationSerializer
     {
         var o = new StrictJsonObject(e, path);
         var id = Identifier(o.Required("id"), o.At("id"), ClientId.TryParse);
+        var status = ReadClientStatus(o);
         var connectionType = ReadConnectionType(o);
         var hashes = o.Array("isCertificates", required: false, StrictJsonObject.ReadString);
         var services = o.Array("services", required: false, (s, p) => ReadServiceObject(s, p, expectedCode: null));
@@ -356,6 +373,7 @@ public static class LocalConfigurationSerializer
         return new LocalClient
         {
             Id = id,
+            Status = status,
             ConnectionType = connectionType,
             IsCertificateHashes = [.. hashes],
             Services = [.. services],
@@ -398,6 +416,26 @@ public static class LocalConfigurationSerializer
             RefreshedAt = refreshedAt,
             DocumentSha256 = sha,
         };
+    }
+
+    // Files written before issue #6 have no status: their clients were set up by hand and count as saved.
+    private static ClientStatus ReadClientStatus(StrictJsonObject o)
+    {
+        var text = o.OptionalString("status");
+        if (text is null)
+        {
+            return ClientStatus.Saved;
+        }
+
+        foreach (var status in Enum.GetValues<ClientStatus>())
+        {
+            if (string.Equals(ClientStatusText(status), text, StringComparison.Ordinal))
+            {
+                return status;
+            }
+        }
+
+        throw new LocalConfigurationFormatException($"{o.At("status")} must be one of {string.Join(", ", Enum.GetValues<ClientStatus>().Select(ClientStatusText))}");
     }
 
     private static ConnectionType ReadConnectionType(StrictJsonObject o) => o.OptionalString("connectionType") switch
