@@ -250,6 +250,9 @@ public static class ErrorCatalog
     /// <summary>A REST call addressed a SOAP service or the other way round.</summary>
     public static readonly ErrorCatalogEntry WrongServiceType = new("wrong_service_type", "A REST call addressed a SOAP service or the other way round.", ClientOrProxies);
 
+    /// <summary>The client is disabled on its security server (a <c>client-disable</c> request): it neither consumes nor provides.</summary>
+    public static readonly ErrorCatalogEntry ClientDisabled = new("client_disabled", "The client is disabled on its security server: it neither consumes nor provides services.", Proxies);
+
     // Declared after every entry: static initialisers run in textual order.
     private static readonly FrozenDictionary<string, ErrorCatalogEntry> BySuffix = new[]
     {
@@ -266,7 +269,7 @@ public static class ErrorCatalog
         ClientProxyVersionNotSupported, UnknownMember, MalformedServerConf, MalformedGlobalConf,
         OutdatedGlobalConf, ServiceMissingUrl, ServiceMalformedUrl, AdapterWsdlNotFound, HsmNonOperational,
         MaintenanceMode, TimestamperFailed, InvalidIdentifier, DuplicateMessageId, InvalidObjectType,
-        RequestTooLarge, WrongServiceType,
+        RequestTooLarge, WrongServiceType, ClientDisabled,
     }.ToDictionary(e => e.Suffix, StringComparer.Ordinal).ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Every catalogue entry.</summary>

@@ -52,7 +52,7 @@ public sealed class ClientExchangeSteps
     }
 
     /// <summary>
-    /// Checks the global configuration is valid, the client is registered for this server, some server
+    /// Checks the global configuration is valid, the client is registered for this server and not disabled, some server
     /// hosts the service's subsystem (the pinned one, when given), and time-stamping is within its period.
     /// </summary>
     public ExchangeFailure? Route(LocalConfiguration local, ClientId client, ServiceId service, SecurityServerId? pinned, out TrustContext? trust, out IReadOnlyList<SecurityServerInfo> candidates)
@@ -68,6 +68,11 @@ public sealed class ClientExchangeSteps
         if (!conf.FindServersHosting(client).Any(s => s.Id == local.ServerId))
         {
             return ExchangeFailure.ClientProxy(ErrorCatalog.InvalidClientIdentifier, $"The client {client} is not registered for this security server in the global configuration.");
+        }
+
+        if (DisabledClients.IsDisabled(local, conf, client))
+        {
+            return ExchangeFailure.ClientProxy(ErrorCatalog.ClientDisabled, $"The client {client} is disabled on this security server; it cannot call services until it is enabled again.");
         }
 
         var hosting = conf.FindServersHosting(service.Client);

@@ -74,6 +74,11 @@ public sealed class ServerProxy
         using (body)
         {
             var local = _local.Current;
+            if (local is not null && DisabledClients.IsDisabled(local, trust!.Configuration, head.Service.Client))
+            {
+                return ExchangeFailure.ServerProxy(ErrorCatalog.ClientDisabled, $"The provider {head.Service.Client} is disabled on this security server.");
+            }
+
             if (ServerMetaservices.IsRest(head.Service) && local?.FindSubsystem(head.Service.Client) is not null)
             {
                 return await MetaserviceAsync(context, head, inbound, prefix, local, trust!, body!).ConfigureAwait(false);

@@ -77,6 +77,11 @@ public sealed class SoapServerProxy
             }
 
             var local = _local.Current;
+            if (local is not null && DisabledClients.IsDisabled(local, trust!.Configuration, head.Service.Client))
+            {
+                return ExchangeFailure.ServerProxy(ErrorCatalog.ClientDisabled, $"The provider {head.Service.Client} is disabled on this security server.");
+            }
+
             if (ServerMetaservices.IsSoap(head.Service) && local?.FindSubsystem(head.Service.Client) is not null)
             {
                 return await MetaserviceAsync(context, head, inbound, prefix, local, trust!, message, body).ConfigureAwait(false);

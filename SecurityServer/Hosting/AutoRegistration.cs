@@ -1,44 +1,38 @@
-using System.Net.Http.Headers;
-using System.Text;
 using ExchangeGateway.Config.Client;
-using ExchangeGateway.Config.Management;
-using ExchangeGateway.Config.Model;
+using ExchangeGateway.SecurityServer.Onboarding;
 using ExchangeGateway.SecurityServer.Registry;
-using ExchangeGateway.Signer.Identities;
 using ExchangeGateway.Signer.Keys;
-using Microsoft.Extensions.Options;
+using ExchangeGateway.Signer.Tokens;
 
 namespace ExchangeGateway.SecurityServer.Hosting;
 
 /// <summary>
-/// Registers this server with the Central Server through the real signed management requests: the
-/// authentication certificate (signed by the owner's signing key and, as proof of possession, by the
-/// authentication key) and each local client the global configuration does not yet show. A request is
-/// repeated at most once a minute until the configuration carries its result. The full onboarding flow
-/// (approval tracking, deletion, UI) belongs to the Signer and onboarding issue.
+/// The <c>SecurityServer:AutoRegister</c> development option: onboarding without an operator, through the same
+/// <see cref="IOnboarding"/> path the admin API uses. It registers the token's saved, active authentication
+/// certificate, and once one is registered every saved local client. Each item is tried at most once a minute
+/// while it is missing (a refusal leaves it saved); accepted requests are completed by the onboarding follower
+/// when the global configuration shows them. Needs a logged-in token and a valid global configuration.
 /// </summary>
 internal sealed partial class AutoRegistration
 {
-    private static readonly TimeSpan Resend = TimeSpan.FromMinutes(1);
-    private readonly ConfigurationClient _configuration;
-    private readonly LocalConfigurationStore _local;
-    private readonly AuthenticationIdentity _authentication;
-    private readonly SoftwareKeyStore _keys;
-    private readonly IHttpClientFactory _http;
-    private readonly TimeProvider _time;
-    private readonly SecurityServerOptions _options;
-    private readonly ILogger<AutoRegistration> _logger;
-    private readonly Dictionary<string, DateTimeOffset> _sent = new(StringComparer.Ordinal);
+    /// <summary>The least time between two attempts for the same certificate or client.</summary>
+    internal static readonly TimeSpan Resend = TimeSpan.FromMinutes(1);
 
-    public AutoRegistration(ConfigurationClient configuration, LocalConfigurationStore local, AuthenticationIdentity authentication, SoftwareKeyStore keys, IHttpClientFactory http, TimeProvider time, IOptions<SecurityServerOptions> options, ILogger<AutoRegistration> logger)
+    private readonly IOnboarding _onboarding;
+    private readonly SoftwareToken _token;
+    private readonly LocalConfigurationStore _local;
+    private readonly ConfigurationClient _configuration;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AutoRegistration> _logger;
+    private readonly Dictionary<string, DateTimeOffset> _attempted = new(StringComparer.Ordinal);
+
+    public AutoRegistration(IOnboarding onboarding, SoftwareToken token, LocalConfigurationStore local, ConfigurationClient configuration, TimeProvider time, ILogger<AutoRegistration> logger)
     {
-        _configuration = configuration;
+        _onboarding = onboarding;
+        _token = token;
         _local = local;
-        _authentication = authentication;
-        _keys = keys;
-        _http = http;
+        _configuration = configuration;
         _time = time;
-        _options = options.Value;
         _logger = logger;
     }
 
@@ -51,9 +45,10 @@ internal sealed partial class AutoRegistration
             {
                 complete = await RegisterOnceAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                LogFailed(_logger, ex.Message);
+                // serverconf.json or the token could not be written; the state did not change, so the next round retries.
+                LogFailed(_logger, "auto-registration", "io", ex.Message);
             }
 
             try
@@ -68,72 +63,71 @@ internal sealed partial class AutoRegistration
         }
     }
 
-    /// <summary>Sends what the configuration does not show yet; returns true when nothing is missing.</summary>
+    /// <summary>Sends what is still saved; returns true when an authentication certificate and every client are registered.</summary>
     public async Task<bool> RegisterOnceAsync(CancellationToken cancellationToken)
     {
-        if (!_configuration.TryGetValid(_time.GetUtcNow(), out GlobalConfiguration conf) || _local.Current is not { } local)
+        if (_local.Current is not { } local || _token.Status != TokenStatus.LoggedIn || !_configuration.TryGetValid(_time.GetUtcNow(), out _))
         {
             return false;
         }
 
-        var server = local.ServerId;
-        var authMissing = !conf.IsAuthenticationCertificateRegistered(server, _authentication.Certificate);
-        var hosted = conf.FindSecurityServer(server)?.Clients ?? [];
-        var clientsMissing = local.Clients.Where(c => !hosted.Contains(c.Id)).ToList();
-        if (!authMissing && clientsMissing.Count == 0)
+        var authCertificates = _token.Describe().Keys
+            .Where(k => k.Usage == KeyPurpose.Authentication)
+            .SelectMany(k => k.Certificates)
+            .Where(c => c.Active)
+            .ToList();
+        if (!authCertificates.Any(c => c.State == CertificateState.Registered))
         {
-            return true;
-        }
-
-        using var owner = _keys.LoadSigningIdentity(server.Owner);
-        if (owner is null)
-        {
-            LogFailed(_logger, $"no signing key for the owner {server.Owner}");
-            return false;
-        }
-
-        if (authMissing)
-        {
-            await SendOnceAsync(conf, "auth", () =>
+            // Clients can only be registered on a server the Central Server knows, which the certificate creates.
+            if (!authCertificates.Any(c => c.State == CertificateState.RegistrationInProgress)
+                && authCertificates.FirstOrDefault(c => c.State == CertificateState.Saved) is { } saved)
             {
-                var request = ManagementRequestBuilder.AuthCertRegistration(Guid.NewGuid(), _time.GetUtcNow(), server, _authentication.Certificate.RawData, _options.PublicAddress);
-                return ManagementRequestBuilder.SignedEnvelope(request, owner.Certificate, _authentication.Certificate, _time.GetUtcNow(), owner.Chain);
-            }, cancellationToken).ConfigureAwait(false);
+                await AttemptAsync("auth " + saved.Id, ct => _onboarding.RegisterAuthenticationCertificateAsync(saved.Id, null, ct), cancellationToken).ConfigureAwait(false);
+            }
+
             return false;
         }
 
-        foreach (var client in clientsMissing)
+        var missing = false;
+        foreach (var client in local.Clients)
         {
-            await SendOnceAsync(conf, "client " + client.Id, () =>
+            if (client.Status == ClientStatus.Saved)
             {
-                var request = ManagementRequestBuilder.ClientRegistration(Guid.NewGuid(), _time.GetUtcNow(), server, client.Id);
-                return ManagementRequestBuilder.SignedEnvelope(request, owner.Certificate, null, _time.GetUtcNow(), owner.Chain);
-            }, cancellationToken).ConfigureAwait(false);
+                missing = true;
+                await AttemptAsync("client " + client.Id, ct => _onboarding.RegisterClientAsync(client.Id, ct), cancellationToken).ConfigureAwait(false);
+            }
+            else if (client.Status == ClientStatus.RegistrationInProgress)
+            {
+                missing = true;
+            }
         }
 
-        return false;
+        return !missing;
     }
 
-    private async Task SendOnceAsync(GlobalConfiguration conf, string what, Func<string> envelope, CancellationToken cancellationToken)
+    private async Task AttemptAsync(string what, Func<CancellationToken, Task<OnboardingResult>> send, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        if (_sent.TryGetValue(what, out var last) && now - last < Resend)
+        if (_attempted.TryGetValue(what, out var last) && now - last < Resend)
         {
             return;
         }
 
-        _sent[what] = now;
-        using var content = new StringContent(envelope(), Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-        using var http = _http.CreateClient(nameof(AutoRegistration));
-        http.Timeout = TimeSpan.FromSeconds(15);
-        using var response = await http.PostAsync(new Uri(conf.ManagementServiceAddress), content, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        LogSent(_logger, what, (int)response.StatusCode, body.Length > 300 ? body[..300] : body);
+        _attempted[what] = now;
+        var result = await send(cancellationToken).ConfigureAwait(false);
+        if (result.Success)
+        {
+            LogSent(_logger, what, result.RequestId!, result.RequestState!);
+        }
+        else
+        {
+            LogFailed(_logger, what, result.Code!, result.Message ?? string.Empty);
+        }
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Registration request for {What} answered {Status}: {Body}")]
-    private static partial void LogSent(ILogger logger, string what, int status, string body);
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Auto-registration of {What} accepted as {RequestId}: {State}")]
+    private static partial void LogSent(ILogger logger, string what, string requestId, string state);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Registration with the Central Server failed: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Auto-registration of {What} failed: {Code} {Reason}")]
+    private static partial void LogFailed(ILogger logger, string what, string code, string reason);
 }
