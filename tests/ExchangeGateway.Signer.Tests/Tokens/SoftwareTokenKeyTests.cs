@@ -307,6 +307,20 @@ public sealed class SoftwareTokenKeyTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentChanges_AllLandInTokenJson()
+    {
+        using var token = TokenSupport.Initialised(KeysDirectory, _time);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => token.GenerateKey(KeyPurpose.Authentication, "key " + i, null))));
+
+        Assert.All(results, r => Assert.True(r.Success, r.Message));
+        using var reopened = new SoftwareToken(TokenSupport.Options(KeysDirectory), _time);
+        Assert.Equal(results.Select(r => r.Value!.Id).Order(StringComparer.Ordinal), reopened.Describe().Keys.Select(k => k.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(8, Directory.GetFiles(KeysDirectory, "*" + SoftwareToken.KeyFileSuffix).Length);
+        Assert.Empty(Directory.GetFiles(KeysDirectory, "*.tmp"));
+    }
+
+    [Fact]
     public void RenameKey_PersistsAndUnknownKeyIsNotFound()
     {
         string id;
