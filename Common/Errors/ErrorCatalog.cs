@@ -253,6 +253,9 @@ public static class ErrorCatalog
     /// <summary>The client is disabled on its security server (a <c>client-disable</c> request): it neither consumes nor provides.</summary>
     public static readonly ErrorCatalogEntry ClientDisabled = new("client_disabled", "The client is disabled on its security server: it neither consumes nor provides services.", Proxies);
 
+    /// <summary>The key token is logged out or locked out: nothing can be signed until an operator logs in.</summary>
+    public static readonly ErrorCatalogEntry TokenNotActive = new("token_not_active", "The key token is logged out or locked out: nothing can be signed.", AnyServer);
+
     // Declared after every entry: static initialisers run in textual order.
     private static readonly FrozenDictionary<string, ErrorCatalogEntry> BySuffix = new[]
     {
@@ -269,7 +272,7 @@ public static class ErrorCatalog
         ClientProxyVersionNotSupported, UnknownMember, MalformedServerConf, MalformedGlobalConf,
         OutdatedGlobalConf, ServiceMissingUrl, ServiceMalformedUrl, AdapterWsdlNotFound, HsmNonOperational,
         MaintenanceMode, TimestamperFailed, InvalidIdentifier, DuplicateMessageId, InvalidObjectType,
-        RequestTooLarge, WrongServiceType, ClientDisabled,
+        RequestTooLarge, WrongServiceType, TokenNotActive, ClientDisabled,
     }.ToDictionary(e => e.Suffix, StringComparer.Ordinal).ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Every catalogue entry.</summary>
