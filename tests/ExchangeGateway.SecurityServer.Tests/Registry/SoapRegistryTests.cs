@@ -13,6 +13,7 @@ public sealed class SoapRegistryTests
           "clients": [
             {
               "id": "DEV/GOV/70000001/hospital",
+              "status": "saved",
               "connectionType": "http",
               "isCertificates": [],
               "services": [
