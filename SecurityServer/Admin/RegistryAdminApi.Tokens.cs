@@ -326,7 +326,7 @@ public static partial class RegistryAdminApi
             return bodyFailure.ToResult();
         }
 
-        var imported = token!.ImportCertificate(body);
+        var imported = token!.ImportCertificate(body, IssuerProfile(context, body!));
         if (!imported.Success)
         {
             return Failed(imported).ToResult();
@@ -505,10 +505,43 @@ public static partial class RegistryAdminApi
             : (ca.Profile, null);
     }
 
+    /// <summary>
+    /// The subject profile of the CA that issued the first certificate of <paramref name="body"/> (PEM bundle or
+    /// DER), from the held global configuration; the default profile when it is unknown (the token then
+    /// refuses a certificate that does not name its member).
+    /// </summary>
+    private static CertificateSubjectProfile IssuerProfile(HttpContext context, byte[] body)
+    {
+        if (context.RequestServices.GetService<ConfigurationClient>()?.Current is not { } configuration)
+        {
+            return CertificateSubjectProfile.Default;
+        }
+
+        try
+        {
+            byte[] der;
+            var text = System.Text.Encoding.ASCII.GetString(body);
+            if (PemEncoding.TryFind(text, out var fields))
+            {
+                der = Convert.FromBase64String(text[fields.Base64Data]);
+            }
+            else
+            {
+                der = body;
+            }
+
+            using var leaf = X509CertificateLoader.LoadCertificate(der);
+            return configuration.FindCasByIssuer(leaf.IssuerName).FirstOrDefault()?.Profile ?? CertificateSubjectProfile.Default;
+        }
+        catch (Exception ex) when (ex is CryptographicException or FormatException or ArgumentException)
+        {
+            // The token decodes it again and reports signer.certificate_invalid.
+            return CertificateSubjectProfile.Default;
+        }
+    }
+
     private static X500DistinguishedName Subject(CertificateSubjectProfile profile, MemberId member, string? serverCode) =>
-        profile == CertificateSubjectProfile.Default
-            ? serverCode is null ? CertificateSubjects.Signing(member) : CertificateSubjects.Authentication(new SecurityServerId(member, serverCode))
-            : throw new NotSupportedException("TODO-H3: switch to CertificateSubjects.ForProfile once the Signer lands.");
+        CertificateSubjects.ForProfile(profile, member, serverCode);
 
     private static Dictionary<string, OcspCertificateState> OcspStates(HttpContext context) =>
         context.RequestServices.GetService<OcspStatusManager>()?.States.ToDictionary(s => s.CertificateSha256, StringComparer.Ordinal)
