@@ -145,7 +145,7 @@ public sealed class ClientAdminApiTests : IAsyncLifetime
         var der = new ByteArrayContent(second.RawData);
         der.Headers.ContentType = new MediaTypeHeaderValue("application/pkix-cert");
         Assert.Equal(HttpStatusCode.Created, (await _http.PostAsync($"api/v1/clients/{Consumer}/is-certificates", der)).StatusCode);
-        Assert.Equal([firstHash, secondHash], _host.Store.Current!.FindClient(consumer)!.IsCertificateHashes);
+        Assert.Equal(new[] { firstHash, secondHash }, _host.Store.Current!.FindClient(consumer)!.IsCertificateHashes.ToArray());
 
         var before = _host.Store.Current;
         await AssertProblem(await _http.PostAsync($"api/v1/clients/{Consumer}/is-certificates", new StringContent(first.ExportCertificatePem(), Encoding.ASCII, "application/x-pem-file")), HttpStatusCode.Conflict, "registry.conflict");
@@ -156,6 +156,6 @@ public sealed class ClientAdminApiTests : IAsyncLifetime
         Assert.Same(before, _host.Store.Current);
 
         Assert.Equal(HttpStatusCode.NoContent, (await _http.DeleteAsync($"api/v1/clients/{Consumer}/is-certificates/{firstHash}")).StatusCode);
-        Assert.Equal([secondHash], _host.Store.Current!.FindClient(consumer)!.IsCertificateHashes);
+        Assert.Equal(new[] { secondHash }, _host.Store.Current!.FindClient(consumer)!.IsCertificateHashes.ToArray());
     }
 }

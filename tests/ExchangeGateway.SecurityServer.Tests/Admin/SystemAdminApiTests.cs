@@ -171,7 +171,7 @@ public sealed class SystemAdminApiTests : IAsyncLifetime
 
         Assert.Equal(0, CreateApiKeyCommand.Run(["create-api-key", "--role", name, "--data-directory", dir.Path], output, error));
 
-        Assert.Equal([role], Assert.Single(new AdminApiKeyStore(dir.Path, TimeProvider.System).List()).Roles);
+        Assert.Equal(new[] { role }, Assert.Single(new AdminApiKeyStore(dir.Path, TimeProvider.System).List()).Roles.ToArray());
     }
 
     [Fact]
