@@ -27,6 +27,8 @@ public sealed class TokenAdminApiTests : IAsyncLifetime
     private readonly ManualTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly RecordingOnboarding _onboarding = new();
     private TestPki _pki = null!;
+    private HttpClient _downloads = null!;
+    private Config.Client.ConfigurationClient _configuration = null!;
     private AdminTestHost _host = null!;
     private SoftwareToken _token = null!;
     private HttpClient _http = null!;
@@ -37,10 +39,16 @@ public sealed class TokenAdminApiTests : IAsyncLifetime
         _token = new SoftwareToken(
             new SoftwareTokenOptions { Directory = _dir.File("keys"), Pbkdf2Iterations = 1000, Policy = new PinPolicy { MaxFailedAttempts = 3, LockoutDuration = TimeSpan.FromMinutes(10) } },
             _time);
+        _downloads = new HttpClient();
+        _configuration = new Config.Client.ConfigurationClient(
+            Config.Anchors.ConfigurationAnchor.Create("DEV", ["http://127.0.0.1:1/globalconf"], [_pki.RootCertificate]),
+            _downloads,
+            new Config.Client.ConfigurationClientOptions { StorageDirectory = _dir.File("globalconf") });
         _host = await AdminTestHost.StartAsync(_dir.Path, builder =>
         {
             builder.Configuration["SecurityServer:Admin:RateLimitBurst"] = "100000";
             builder.Services.AddSingleton<TimeProvider>(_time);
+            builder.Services.AddSingleton(_configuration);
             builder.Services.AddSingleton(_token);
             builder.Services.AddSingleton<IOnboarding>(_onboarding);
         });
@@ -51,6 +59,8 @@ public sealed class TokenAdminApiTests : IAsyncLifetime
     {
         _http.Dispose();
         await _host.DisposeAsync();
+        _configuration.Dispose();
+        _downloads.Dispose();
         _token.Dispose();
         _pki.Dispose();
         _dir.Dispose();
@@ -67,6 +77,10 @@ public sealed class TokenAdminApiTests : IAsyncLifetime
         await AssertProblem(await _http.PostAsync("api/v1/initialisation", Body($$"""{"ownerMemberId":"DEV/GOV","serverCode":"ss1","pin":"{{Pin}}"}""")), HttpStatusCode.BadRequest, "client.invalid_identifier");
         await AssertProblem(await _http.PostAsync("api/v1/initialisation", Body($$"""{"ownerMemberId":"DEV/GOV/70000001","serverCode":"s/1","pin":"{{Pin}}"}""")), HttpStatusCode.BadRequest, "client.invalid_identifier");
         await AssertProblem(await _http.PostAsync("api/v1/initialisation", Body("""{"ownerMemberId":"DEV/GOV/70000001","serverCode":"ss1"}""")), HttpStatusCode.BadRequest, "request.invalid");
+        var wrongInstance = await AssertProblem(await _http.PostAsync("api/v1/initialisation", Body($$"""{"ownerMemberId":"EE/GOV/70000001","serverCode":"ss1","pin":"{{Pin}}"}""")), HttpStatusCode.BadRequest, "request.invalid");
+        Assert.Contains("anchor is for instance DEV", wrongInstance.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var observer = _host.Client(_host.CreateKey(AdminRole.Observer));
+        await AssertProblem(await observer.PostAsync("api/v1/initialisation", Body($$"""{"ownerMemberId":"DEV/GOV/70000001","serverCode":"ss1","pin":"{{Pin}}"}""")), HttpStatusCode.Forbidden, "admin.forbidden");
         Assert.False(File.Exists(_host.Store.FilePath));
         Assert.Null(_host.Store.Current);
         Assert.Equal(TokenStatus.Uninitialised, _token.Status);
