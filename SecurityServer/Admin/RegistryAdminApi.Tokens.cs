@@ -591,7 +591,7 @@ public static partial class RegistryAdminApi
             KeyAlgorithm.Rsa3072 => "rsa-3072",
             _ => throw new ArgumentOutOfRangeException(nameof(key), key.Algorithm, null),
         });
-        WriteNullableString(w, "memberId", key.Member?.ToString());
+        WriteNullableString(w, "member", key.Member?.ToString());
         w.WriteString("publicKeySha256", key.PublicKeySha256);
         w.WriteString("createdAt", key.CreatedAt.ToUniversalTime());
         w.WriteStartArray("certificates");
@@ -606,7 +606,7 @@ public static partial class RegistryAdminApi
         {
             w.WriteStartObject();
             w.WriteString("id", csr.Id);
-            WriteNullableString(w, "memberId", csr.Member?.ToString());
+            WriteNullableString(w, "member", csr.Member?.ToString());
             w.WriteString("subject", csr.Subject);
             w.WriteString("createdAt", csr.CreatedAt.ToUniversalTime());
             w.WriteEndObject();
@@ -622,7 +622,7 @@ public static partial class RegistryAdminApi
         w.WriteString("id", certificate.Id);
         w.WriteString("keyId", certificate.KeyId);
         w.WriteString("usage", UsageText(certificate.Usage));
-        WriteNullableString(w, "memberId", certificate.Member?.ToString());
+        WriteNullableString(w, "member", certificate.Member?.ToString());
         w.WriteString("state", CertificateStateText(certificate.State));
         w.WriteBoolean("active", certificate.Active);
         w.WriteString("subject", certificate.Subject);

@@ -148,7 +148,7 @@ public sealed class TokenAdminApiTests : IAsyncLifetime
         var authKey = (await Json(await Created(_http.PostAsync("api/v1/tokens/0/keys", Body("""{"usage":"authentication","friendlyName":"tls"}"""))))).RootElement;
         Assert.Equal(("authentication", "ecdsa-p256"), (authKey.GetProperty("usage").GetString(), authKey.GetProperty("algorithm").GetString()));
         var signKey = (await Json(await Created(_http.PostAsync("api/v1/tokens/0/keys", Body("""{"usage":"signing","friendlyName":"sign","algorithm":"rsa-2048"}"""))))).RootElement;
-        Assert.Equal(("DEV/GOV/70000001", "rsa-2048"), (signKey.GetProperty("memberId").GetString(), signKey.GetProperty("algorithm").GetString()));
+        Assert.Equal(("DEV/GOV/70000001", "rsa-2048"), (signKey.GetProperty("member").GetString(), signKey.GetProperty("algorithm").GetString()));
         var authId = authKey.GetProperty("id").GetString()!;
 
         // Bad key requests add nothing.
