@@ -163,6 +163,24 @@ public sealed class DiagnosticsAdminApiTests : IAsyncLifetime
         Assert.Equal((2, 1), (diagnostics.GetProperty("approvedTsas").GetInt32(), diagnostics.GetProperty("securityServers").GetInt32()));
     }
 
+    [Fact]
+    public async Task ConfigurationClient_ReplacedAnchor_IsUsedFromTheNextDownload_SameInstanceOnly()
+    {
+        var good = _configuration.Anchor;
+        var dead = new ConfigurationAnchor(good.InstanceId, [$"http://127.0.0.1:{_deadPort}/"], good.Certificates);
+        using var downloads = new HttpClient();
+        using var client = new ConfigurationClient(dead, downloads, new ConfigurationClientOptions { StorageDirectory = _dir.File("replaced") });
+        Assert.False((await client.PollOnceAsync()).IsValid);
+
+        var other = new ConfigurationAnchor("EE", good.DownloadUrls, good.Certificates);
+        Assert.Throws<ArgumentException>(() => client.ReplaceAnchor(other));
+        Assert.Same(dead, client.Anchor);
+
+        client.ReplaceAnchor(good);
+        Assert.True((await client.PollOnceAsync()).IsValid);
+        Assert.Equal(_configuration.Current!.Serial, client.Current!.Serial);
+    }
+
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
 
     // A TLS server on the peer's address: accepts, shakes hands with its authentication certificate, closes.
