@@ -86,7 +86,7 @@ public class Federation : IAsyncLifetime
     /// <summary>An HttpClient for ss1's client proxy (the consumer IS).</summary>
     public HttpClient ClientProxy { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Provider = await FakeProvider.StartAsync();
         Trust = await TrustServicesInstance.StartAsync(Directory.File("trust"));
@@ -182,7 +182,7 @@ public class Federation : IAsyncLifetime
          "endpoints":[],"accessRights":[{"subject":"{{subject}}"}]}
         """;
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         ClientProxy?.Dispose();
         foreach (var server in _servers)
@@ -287,8 +287,23 @@ public class Federation : IAsyncLifetime
     {
         var app = SecurityServerHost.Build(arguments, b => b.Services.AddSingleton(clock));
         await app.StartAsync();
+        _services[name] = app.Services;
         return new InProcessServer(app);
     }
+
+    /// <summary>
+    /// Starts one more security server with <paramref name="arguments"/> and nothing prepared (no <c>init</c>, no
+    /// <c>serverconf.json</c>); it is stopped with the federation.
+    /// </summary>
+    protected async Task StartBareServerAsync(string name, string[] arguments)
+    {
+        _servers.Add(await LaunchAsync(name, arguments, TimeProvider.System));
+    }
+
+    /// <summary>The services of an in-process server (for tests that must reach inside, e.g. to refresh OCSP now).</summary>
+    public IServiceProvider ServicesOf(string name) => _services[name];
+
+    private readonly Dictionary<string, IServiceProvider> _services = [];
 
     public static Task WaitReadyAsync(SecurityServerPorts ports) => WaitReadyCoreAsync(ports);
 
