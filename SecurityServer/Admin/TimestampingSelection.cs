@@ -39,6 +39,21 @@ public sealed class TimestampingSelection
     /// <summary>The selected names in order; empty means every approved TSA.</summary>
     public IReadOnlyList<string> Names => Volatile.Read(ref _names);
 
+    /// <summary>
+    /// The TSAs to use, in order: the <paramref name="selected"/> names that <paramref name="approved"/> still
+    /// contains, or all of <paramref name="approved"/> while nothing is selected. A selected TSA the Central
+    /// Server no longer approves is skipped, never used.
+    /// </summary>
+    public static IReadOnlyList<T> Effective<T>(IReadOnlyList<T> approved, Func<T, string> nameOf, IReadOnlyList<string> selected)
+    {
+        ArgumentNullException.ThrowIfNull(approved);
+        ArgumentNullException.ThrowIfNull(nameOf);
+        ArgumentNullException.ThrowIfNull(selected);
+        return selected.Count == 0
+            ? approved
+            : [.. selected.SelectMany(name => approved.Where(t => string.Equals(nameOf(t), name, StringComparison.Ordinal)))];
+    }
+
     /// <summary>Adds <paramref name="name"/> at the end; false when it is selected already. Throws <see cref="IOException"/> when the file cannot be written (nothing changed).</summary>
     public bool Add(string name)
     {

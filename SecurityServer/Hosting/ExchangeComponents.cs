@@ -2,6 +2,7 @@ using ExchangeGateway.Config.Client;
 using ExchangeGateway.Config.Model;
 using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Storage;
+using ExchangeGateway.SecurityServer.Admin;
 using ExchangeGateway.SecurityServer.Exchange;
 using ExchangeGateway.SecurityServer.Onboarding;
 using ExchangeGateway.SecurityServer.Registry;
@@ -67,6 +68,7 @@ internal static class ExchangeComponents
             var configuration = sp.GetRequiredService<ConfigurationClient>();
             var signer = sp.GetRequiredService<BatchingSigner>();
             var owner = OwnerOf(sp); // resolved by the background service only once serverconf.json exists
+            var selection = sp.GetRequiredService<TimestampingSelection>();
             return new LogIntegrator(
                 sp.GetRequiredService<MessageLogStore>(),
                 new LogIntegratorOptions { ServerId = owner, CheckpointInterval = options.CheckpointInterval },
@@ -75,7 +77,7 @@ internal static class ExchangeComponents
                     var signed = await signer.SignDetachedAsync(owner.Owner, bytes, ct).ConfigureAwait(false);
                     return signed.IsSuccess ? signed.Cms! : throw new InvalidOperationException($"The checkpoint cannot be signed: {signed.Message}");
                 },
-                () => Tsas(configuration.Current),
+                () => Tsas(configuration.Current, selection.Names),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.MessageLog.Integrator"));
         });
@@ -113,10 +115,17 @@ internal static class ExchangeComponents
         ?? throw new InvalidOperationException("serverconf.json is missing: run init first.");
 
     // One parsed list per configuration snapshot: the integrator asks on every attempt.
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<GlobalConfiguration, List<TsaEndpoint>> TsaLists = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<GlobalConfiguration, List<(string Name, TsaEndpoint Endpoint)>> TsaLists = [];
 
-    private static List<TsaEndpoint> Tsas(GlobalConfiguration? configuration) =>
-        configuration is null
-            ? []
-            : TsaLists.GetValue(configuration, static c => [.. c.ApprovedTsas.Select(t => new TsaEndpoint(new Uri(t.Url), t.LoadCertificate()))]);
+    // The TSAs the integrator tries, in order (TimestampingSelection.Effective).
+    private static List<TsaEndpoint> Tsas(GlobalConfiguration? configuration, IReadOnlyList<string> selected)
+    {
+        if (configuration is null)
+        {
+            return [];
+        }
+
+        var approved = TsaLists.GetValue(configuration, static c => [.. c.ApprovedTsas.Select(t => (t.Name, new TsaEndpoint(new Uri(t.Url), t.LoadCertificate())))]);
+        return [.. TimestampingSelection.Effective(approved, t => t.Name, selected).Select(t => t.Endpoint)];
+    }
 }
