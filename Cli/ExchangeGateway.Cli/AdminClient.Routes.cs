@@ -117,17 +117,17 @@ public sealed partial class AdminClient
     /// <c>POST /clients/{id}/service-descriptions</c>: <paramref name="type"/> <c>wsdl</c> or <c>openapi3</c>, from
     /// <paramref name="url"/> or uploaded <paramref name="content"/> (one of them).
     /// </summary>
-    public Task<JsonElement> AddServiceDescriptionAsync(string clientId, string type, string? url, ReadOnlyMemory<byte>? content, string? serviceCode = null, string? serviceUrl = null, CancellationToken cancellationToken = default) =>
+    public Task<JsonElement> AddServiceDescriptionAsync(string clientId, string type, string? url, byte[]? content, string? serviceCode = null, string? serviceUrl = null, CancellationToken cancellationToken = default) =>
         PostAsync(
             ClientPath(clientId) + "/service-descriptions",
-            Body(("type", type), ("url", url), ("content", content is { } c ? Convert.ToBase64String(c.Span) : null), ("serviceCode", serviceCode), ("serviceUrl", serviceUrl)),
+            Body(("type", type), ("url", url), ("content", content is { } c ? Convert.ToBase64String(c) : null), ("serviceCode", serviceCode), ("serviceUrl", serviceUrl)),
             cancellationToken);
 
     /// <summary><c>POST /clients/{id}/service-descriptions/{descriptionId}/refresh</c>, from its URL or with uploaded <paramref name="content"/>.</summary>
-    public Task<JsonElement> RefreshServiceDescriptionAsync(string clientId, string descriptionId, ReadOnlyMemory<byte>? content = null, CancellationToken cancellationToken = default) =>
+    public Task<JsonElement> RefreshServiceDescriptionAsync(string clientId, string descriptionId, byte[]? content = null, CancellationToken cancellationToken = default) =>
         PostAsync(
             DescriptionPath(clientId, descriptionId) + "/refresh",
-            content is { } c ? Body(("content", Convert.ToBase64String(c.Span))) : null,
+            content is { } c ? Body(("content", Convert.ToBase64String(c))) : null,
             cancellationToken);
 
     /// <summary><c>DELETE /clients/{id}/service-descriptions/{descriptionId}</c>.</summary>
