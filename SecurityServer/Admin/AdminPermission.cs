@@ -11,4 +11,7 @@ public enum AdminPermission
 
     /// <summary>List, create and revoke API keys.</summary>
     ManageApiKeys,
+
+    /// <summary>Initialisation, address, time-stamping services, anchor and backups.</summary>
+    ManageSystem,
 }

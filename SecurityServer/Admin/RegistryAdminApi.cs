@@ -51,6 +51,7 @@ public static partial class RegistryAdminApi
         api.MapPut("/clients/{clientId}/services/{serviceCode}/access-rights", PutAccessRights).WithMetadata(new AdminAccess(AdminPermission.ManageServices, "access-rights.put"));
 
         MapServiceDescriptions(api);
+        MapBackups(api);
 
         api.MapGet("/api-keys", ListKeys).WithMetadata(new AdminAccess(AdminPermission.ManageApiKeys, "api-key.list", LoopbackOnly: true));
         api.MapPost("/api-keys", CreateKey).WithMetadata(new AdminAccess(AdminPermission.ManageApiKeys, "api-key.create", LoopbackOnly: true));
