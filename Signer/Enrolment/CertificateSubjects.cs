@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Common.Identifiers;
+using ExchangeGateway.Config.Model;
 
 namespace ExchangeGateway.Signer.Enrolment;
 
@@ -17,6 +18,72 @@ public static class CertificateSubjects
     private const string OrganizationOid = "2.5.4.10";
     private const string OrganizationalUnitOid = "2.5.4.11";
     private const string CommonNameOid = "2.5.4.3";
+
+    // The attributes a CertificateSubjectProfile may name, in the order they are written (country
+    // first, common name last, as the default profile's subjects have always been).
+    private static readonly (string Name, string Oid)[] ProfileAttributes =
+    [
+        ("C", CountryOid),
+        ("ST", "2.5.4.8"),
+        ("L", "2.5.4.7"),
+        ("O", OrganizationOid),
+        ("OU", OrganizationalUnitOid),
+        ("SERIALNUMBER", "2.5.4.5"),
+        ("CN", CommonNameOid),
+    ];
+
+    /// <summary>
+    /// The subject a CA with <paramref name="profile"/> certifies for <paramref name="member"/>: each member
+    /// part in the attribute the profile names for it (the instance only when the profile carries it).
+    /// With <paramref name="serverCode"/> it is an authentication subject: the server code goes in
+    /// <c>OU</c>, or in <c>SERIALNUMBER</c> when the profile uses <c>OU</c> for a member part (and is left
+    /// out when it uses both). Under <see cref="CertificateSubjectProfile.Default"/> the results equal
+    /// <see cref="Signing"/> and <see cref="Authentication"/>.
+    /// </summary>
+    /// <param name="profile">The issuing CA's subject profile.</param>
+    /// <param name="member">The member (for an authentication certificate, the server's owner).</param>
+    /// <param name="serverCode">The server code for an authentication certificate; null for a signing certificate.</param>
+    /// <exception cref="ArgumentException">The profile names one attribute for two member parts (no subject could name the member).</exception>
+    public static X500DistinguishedName ForProfile(CertificateSubjectProfile profile, MemberId member, string? serverCode)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(member);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Put(string attribute, string value, string part)
+        {
+            if (!values.TryAdd(attribute, value))
+            {
+                throw new ArgumentException($"The profile puts the {part} in {attribute}, which already carries another member part.", nameof(profile));
+            }
+        }
+
+        if (profile.InstanceAttribute is { } instanceAttribute)
+        {
+            Put(instanceAttribute, member.Instance, "instance");
+        }
+
+        Put(profile.MemberClassAttribute, member.MemberClass, "member class");
+        Put(profile.MemberCodeAttribute, member.MemberCode, "member code");
+        if (serverCode is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(serverCode);
+            if (!values.TryAdd("OU", serverCode))
+            {
+                values.TryAdd("SERIALNUMBER", serverCode);
+            }
+        }
+
+        var builder = new X500DistinguishedNameBuilder();
+        foreach (var (name, oid) in ProfileAttributes)
+        {
+            if (values.TryGetValue(name, out var value))
+            {
+                Add(builder, oid, value);
+            }
+        }
+
+        return builder.Build();
+    }
 
     /// <summary>A member's signing certificate: <c>C=INSTANCE, O=CLASS, CN=CODE</c>.</summary>
     public static X500DistinguishedName Signing(MemberId member)

@@ -32,6 +32,7 @@ public sealed class BatchingSigner : IAsyncDisposable
     private long _batchedSignatures;
     private long _detachedSignatures;
     private bool _disposed;
+    private volatile bool _tokenActive = true;
 
     /// <summary>Creates a signer with no keys; add them with <see cref="AddOrReplace"/>.</summary>
     /// <param name="ocsp">Holds the OCSP status of the signing certificates; each added identity is tracked there.</param>
@@ -55,6 +56,18 @@ public sealed class BatchingSigner : IAsyncDisposable
 
     /// <summary>Detached signatures made so far.</summary>
     public long DetachedSignatureCount => Interlocked.Read(ref _detachedSignatures);
+
+    /// <summary>
+    /// Whether the key token is logged in (default true). While false, every <see cref="SignAsync"/> and
+    /// <see cref="SignDetachedAsync"/> fails at once with <see cref="SignFailure.TokenNotActive"/>, and requests
+    /// already queued fail the same way instead of being signed: a logged-out token signs nothing.
+    /// The host sets it from the token's status.
+    /// </summary>
+    public bool TokenActive
+    {
+        get => _tokenActive;
+        set => _tokenActive = value;
+    }
 
     /// <summary>The members that have a signing key here.</summary>
     public IReadOnlyList<MemberId> Members
@@ -137,6 +150,11 @@ public sealed class BatchingSigner : IAsyncDisposable
             return ValueTask.FromCanceled<SignResult>(cancellationToken);
         }
 
+        if (!_tokenActive)
+        {
+            return ValueTask.FromResult(SignResult.Fail(SignFailure.TokenNotActive, Describe(SignFailure.TokenNotActive, member)));
+        }
+
         var completion = new TaskCompletionSource<SignResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var rejected = Enqueue(member, new WorkItem(digest.ToArray(), completion, null));
         if (rejected is { } failure)
@@ -161,6 +179,11 @@ public sealed class BatchingSigner : IAsyncDisposable
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<DetachedSignResult>(cancellationToken);
+        }
+
+        if (!_tokenActive)
+        {
+            return ValueTask.FromResult(DetachedSignResult.Fail(SignFailure.TokenNotActive, Describe(SignFailure.TokenNotActive, member)));
         }
 
         var completion = new TaskCompletionSource<DetachedSignResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -211,8 +234,9 @@ public sealed class BatchingSigner : IAsyncDisposable
         return await completion.Task.ConfigureAwait(false);
     }
 
-    private static string Describe(SignFailure failure, MemberId member) => failure switch
+    internal static string Describe(SignFailure failure, MemberId member) => failure switch
     {
+        SignFailure.TokenNotActive => "the key token is logged out",
         SignFailure.NoSigningKey => $"no signing key is loaded for {member}",
         SignFailure.Overloaded => $"the signing queue of {member} is full",
         _ => $"signing for {member} failed",

@@ -137,6 +137,17 @@ internal sealed class KeyWorker
 
     private void SignBatch(List<WorkItem> batch, List<ReadOnlyMemory<byte>> digests)
     {
+        if (!_owner.TokenActive)
+        {
+            var inactive = SignResult.Fail(SignFailure.TokenNotActive, BatchingSigner.Describe(SignFailure.TokenNotActive, _identity.Member));
+            foreach (var item in batch)
+            {
+                item.Digest!.TrySetResult(inactive);
+            }
+
+            return;
+        }
+
         var now = _time.GetUtcNow();
         if (!_ocsp.TryGetGood(_certificateKey, now, out var stapled))
         {
@@ -180,6 +191,11 @@ internal sealed class KeyWorker
 
     private DetachedSignResult SignDetached(ReadOnlyMemory<byte> content)
     {
+        if (!_owner.TokenActive)
+        {
+            return DetachedSignResult.Fail(SignFailure.TokenNotActive, BatchingSigner.Describe(SignFailure.TokenNotActive, _identity.Member));
+        }
+
         var now = _time.GetUtcNow();
         if (!_ocsp.TryGetGood(_certificateKey, now, out var stapled))
         {

@@ -17,4 +17,7 @@ public enum SignFailure
 
     /// <summary>The key's queue is full: back-pressure, the caller should shed load rather than wait.</summary>
     Overloaded,
+
+    /// <summary>The key token is logged out (or locked): no key of it may sign until someone logs in again.</summary>
+    TokenNotActive,
 }

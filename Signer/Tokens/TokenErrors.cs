@@ -36,6 +36,9 @@ public static class TokenErrors
     /// <summary>The imported certificate's key usage does not fit the key's usage (a TLS certificate for a signing key, or the reverse).</summary>
     public const string CertificateWrongUsage = "signer.certificate_wrong_usage";
 
+    /// <summary>The imported signing certificate's subject does not name the member of the key it certifies (read with the CA's subject profile).</summary>
+    public const string CertificateWrongMember = "signer.certificate_wrong_member";
+
     /// <summary>The certificate is already in the token.</summary>
     public const string CertificateAlreadyExists = "signer.certificate_already_exists";
 

@@ -198,6 +198,41 @@ public sealed class BatchingSignerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignAsync_TokenNotActive_FailsAtOnceAndResumesWhenActiveAgain()
+    {
+        await AddOwnerAsync();
+        _signer.TokenActive = false;
+
+        var refused = await _signer.SignAsync(TestIdentities.Owner, Digest(1));
+        var detached = await _signer.SignDetachedAsync(TestIdentities.Owner, "checkpoint"u8.ToArray());
+
+        Assert.Equal(SignFailure.TokenNotActive, refused.Failure);
+        Assert.Equal("the key token is logged out", refused.Message);
+        Assert.Equal(SignFailure.TokenNotActive, detached.Failure);
+        Assert.Equal(0, _signer.BatchCount);
+        Assert.Equal(0, _signer.DetachedSignatureCount);
+
+        _signer.TokenActive = true;
+        Assert.True((await _signer.SignAsync(TestIdentities.Owner, Digest(1))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task SignAsync_TokenLoggedOutWhileRequestsAreQueued_QueuedRequestsAreNotSigned()
+    {
+        await AddOwnerAsync();
+        var first = await SignWithBlockedConsumerAsync(0);
+        var queued = Enumerable.Range(1, 5).Select(i => _signer.SignAsync(TestIdentities.Owner, Digest(i)).AsTask()).ToArray();
+
+        _signer.TokenActive = false;
+        _releaseConsumer.Set();
+
+        // The batch already past the check is signed; what waited behind it is not.
+        Assert.True((await first).IsSuccess);
+        Assert.All(await Task.WhenAll(queued), r => Assert.Equal(SignFailure.TokenNotActive, r.Failure));
+        Assert.Equal(1, _signer.BatchedSignatureCount);
+    }
+
+    [Fact]
     public async Task SignAsync_QueueFull_FailsWithOverloadedAtOnce()
     {
         await _signer.DisposeAsync();
