@@ -62,88 +62,102 @@ public sealed partial class BackupService
     public BackupResult<RestoreInfo> Restore(string backupFile)
     {
         ArgumentException.ThrowIfNullOrEmpty(backupFile);
+        BackupResult<RestoreInfo> result;
         lock (_gate)
         {
-            var index = ReadIndex(backupFile);
-            if (index.Failure is { } indexFailure)
-            {
-                return Refuse(indexFailure.Code, indexFailure.Message);
-            }
-
-            var read = BackupManifest.Read(index.Manifest);
-            if (!read.Success)
-            {
-                return Refuse(read.Code, read.Message);
-            }
-
-            var manifest = read.Value;
-            if (CheckInstance(manifest) is { } instanceFailure)
-            {
-                return Refuse(instanceFailure.Code, instanceFailure.Message);
-            }
-
-            if (VerifySignature(manifest, index.Manifest, index.Signature) is { } signatureFailure)
-            {
-                return Refuse(signatureFailure.Code, signatureFailure.Message);
-            }
-
-            var listed = manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
-            foreach (var path in index.Files)
-            {
-                if (!listed.ContainsKey(path))
-                {
-                    return Refuse(BackupErrors.Tampered, $"files/{path} is not in the signed manifest.");
-                }
-            }
-
-            var present = index.Files.ToHashSet(StringComparer.Ordinal);
-            foreach (var file in manifest.Files)
-            {
-                if (!present.Contains(file.Path))
-                {
-                    return Refuse(BackupErrors.Tampered, $"files/{file.Path} is in the manifest but missing from the backup.");
-                }
-            }
-
-            var staging = Path.Combine(_options.DataDirectory, $".restore-{Guid.NewGuid():N}");
-            try
-            {
-                var staged = Extract(backupFile, staging, listed);
-                if (staged is { } extractFailure)
-                {
-                    return Refuse(extractFailure.Code, extractFailure.Message);
-                }
-
-                if (CheckContent(manifest, staging) is { } contentFailure)
-                {
-                    return Refuse(contentFailure.Code, contentFailure.Message);
-                }
-
-                if (Swap(manifest, staging) is { } swapFailure)
-                {
-                    return BackupResult<RestoreInfo>.Fail(swapFailure.Code, swapFailure.Message);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                BackupLog.Failed(_log, ex, "restore");
-                return BackupResult<RestoreInfo>.Fail(BackupErrors.WriteFailed, "The backup could not be staged; nothing changed.");
-            }
-            finally
-            {
-                TryDelete(staging);
-            }
-
-            var loaded = _store.Load();
-            if (!loaded.Success)
-            {
-                BackupLog.ReloadFailed(_log, loaded.Message);
-            }
-
-            _token.Reload();
-            BackupLog.Restored(_log, manifest.ServerId.ToString(), manifest.CreatedAt, manifest.Files.Count);
-            return BackupResult<RestoreInfo>.Ok(new RestoreInfo(manifest.ServerId, [.. manifest.Files.Select(f => f.Path)]));
+            result = RestoreLocked(backupFile);
         }
+
+        // Outside the lock: a subscriber may call back into the service.
+        if (result.Success)
+        {
+            Restored?.Invoke(this, result.Value);
+        }
+
+        return result;
+    }
+
+    private BackupResult<RestoreInfo> RestoreLocked(string backupFile)
+    {
+        var index = ReadIndex(backupFile);
+        if (index.Failure is { } indexFailure)
+        {
+            return Refuse(indexFailure.Code, indexFailure.Message);
+        }
+
+        var read = BackupManifest.Read(index.Manifest);
+        if (!read.Success)
+        {
+            return Refuse(read.Code, read.Message);
+        }
+
+        var manifest = read.Value;
+        if (CheckInstance(manifest) is { } instanceFailure)
+        {
+            return Refuse(instanceFailure.Code, instanceFailure.Message);
+        }
+
+        if (VerifySignature(manifest, index.Manifest, index.Signature) is { } signatureFailure)
+        {
+            return Refuse(signatureFailure.Code, signatureFailure.Message);
+        }
+
+        var listed = manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+        foreach (var path in index.Files)
+        {
+            if (!listed.ContainsKey(path))
+            {
+                return Refuse(BackupErrors.Tampered, $"files/{path} is not in the signed manifest.");
+            }
+        }
+
+        var present = index.Files.ToHashSet(StringComparer.Ordinal);
+        foreach (var file in manifest.Files)
+        {
+            if (!present.Contains(file.Path))
+            {
+                return Refuse(BackupErrors.Tampered, $"files/{file.Path} is in the manifest but missing from the backup.");
+            }
+        }
+
+        var staging = Path.Combine(_options.DataDirectory, $".restore-{Guid.NewGuid():N}");
+        try
+        {
+            var staged = Extract(backupFile, staging, listed);
+            if (staged is { } extractFailure)
+            {
+                return Refuse(extractFailure.Code, extractFailure.Message);
+            }
+
+            if (CheckContent(manifest, staging) is { } contentFailure)
+            {
+                return Refuse(contentFailure.Code, contentFailure.Message);
+            }
+
+            if (Swap(manifest, staging) is { } swapFailure)
+            {
+                return BackupResult<RestoreInfo>.Fail(swapFailure.Code, swapFailure.Message);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            BackupLog.Failed(_log, ex, "restore");
+            return BackupResult<RestoreInfo>.Fail(BackupErrors.WriteFailed, "The backup could not be staged; nothing changed.");
+        }
+        finally
+        {
+            TryDelete(staging);
+        }
+
+        var loaded = _store.Load();
+        if (!loaded.Success)
+        {
+            BackupLog.ReloadFailed(_log, loaded.Message);
+        }
+
+        _token.Reload();
+        BackupLog.Restored(_log, manifest.ServerId.ToString(), manifest.CreatedAt, manifest.Files.Count);
+        return BackupResult<RestoreInfo>.Ok(new RestoreInfo(manifest.ServerId, [.. manifest.Files.Select(f => f.Path)]));
     }
 
     private BackupResult<RestoreInfo> Refuse(string code, string message)

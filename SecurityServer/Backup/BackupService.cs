@@ -63,6 +63,12 @@ public sealed partial class BackupService
         Directory = Path.GetFullPath(Path.Combine(options.DataDirectory, FolderName));
     }
 
+    /// <summary>
+    /// Raised after a successful restore (the local configuration and the token are reloaded by then). Stores
+    /// that keep a restored file in memory (e.g. the time-stamping selection) subscribe to re-read it.
+    /// </summary>
+    public event EventHandler<RestoreInfo>? Restored;
+
     /// <summary>The backups folder.</summary>
     public string Directory { get; }
 

@@ -18,6 +18,7 @@ namespace ExchangeGateway.SecurityServer.Tests.Backup;
 public sealed class BackupAdminApiTests : IAsyncLifetime
 {
     private const string RemoteAddressHeader = "X-Test-Remote-Address";
+    private static readonly string Forbidden = AdminErrors.Code(AdminFailureKind.Forbidden);
     private readonly ManualTimeProvider _time = new();
     private readonly TempDirectory _dir = new();
     private readonly TestPki _pki;
@@ -128,7 +129,7 @@ public sealed class BackupAdminApiTests : IAsyncLifetime
         using var content = new ByteArrayContent("{}"u8.ToArray());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
 
-        await AssertProblem(await target.PostAsync("api/v1/backups/restore", content), HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");
+        await AssertProblem(await target.PostAsync("api/v1/backups/restore", content), HttpStatusCode.UnsupportedMediaType, AdminErrors.Code(AdminFailureKind.UnsupportedMediaType));
     }
 
     [Fact]
@@ -147,11 +148,11 @@ public sealed class BackupAdminApiTests : IAsyncLifetime
     {
         using var client = Client(_sourceHost, role);
 
-        await AssertProblem(await client.PostAsync("api/v1/backups", null), HttpStatusCode.Forbidden, "auth.forbidden");
-        await AssertProblem(await client.GetAsync("api/v1/backups"), HttpStatusCode.Forbidden, "auth.forbidden");
-        await AssertProblem(await client.GetAsync("api/v1/backups/xgw-backup-ss1-20260101T000000Z.tar"), HttpStatusCode.Forbidden, "auth.forbidden");
-        await AssertProblem(await client.DeleteAsync("api/v1/backups/xgw-backup-ss1-20260101T000000Z.tar"), HttpStatusCode.Forbidden, "auth.forbidden");
-        await AssertProblem(await client.PostAsync("api/v1/backups/restore", Octets([1, 2, 3])), HttpStatusCode.Forbidden, "auth.forbidden");
+        await AssertProblem(await client.PostAsync("api/v1/backups", null), HttpStatusCode.Forbidden, Forbidden);
+        await AssertProblem(await client.GetAsync("api/v1/backups"), HttpStatusCode.Forbidden, Forbidden);
+        await AssertProblem(await client.GetAsync("api/v1/backups/xgw-backup-ss1-20260101T000000Z.tar"), HttpStatusCode.Forbidden, Forbidden);
+        await AssertProblem(await client.DeleteAsync("api/v1/backups/xgw-backup-ss1-20260101T000000Z.tar"), HttpStatusCode.Forbidden, Forbidden);
+        await AssertProblem(await client.PostAsync("api/v1/backups/restore", Octets([1, 2, 3])), HttpStatusCode.Forbidden, Forbidden);
         Assert.False(Directory.Exists(Path.Combine(_source.DataDirectory, "backups")));
     }
 
@@ -161,7 +162,7 @@ public sealed class BackupAdminApiTests : IAsyncLifetime
         using var client = Client(_sourceHost, AdminRole.SystemAdministrator);
         client.DefaultRequestHeaders.Add(RemoteAddressHeader, "192.0.2.10");
 
-        await AssertProblem(await client.PostAsync("api/v1/backups", null), HttpStatusCode.Forbidden, "auth.loopback_only");
+        await AssertProblem(await client.PostAsync("api/v1/backups", null), HttpStatusCode.Forbidden, AdminErrors.Code(AdminFailureKind.LoopbackOnly));
         Assert.False(Directory.Exists(Path.Combine(_source.DataDirectory, "backups")));
     }
 

@@ -344,11 +344,14 @@ public sealed class BackupServiceTests : IDisposable
     public async Task RestoreAsync_FromAStream_Restores()
     {
         var backup = Backup();
+        var raised = new List<RestoreInfo>();
+        _target.Backups.Restored += (_, info) => raised.Add(info);
         await using var body = File.OpenRead(backup);
 
         var restored = await _target.Backups.RestoreAsync(body);
 
         Assert.True(restored.Success, restored.Message);
+        Assert.Same(restored.Value, Assert.Single(raised));
         Assert.Empty(Directory.GetFiles(_target.DataDirectory, ".restore*"));
     }
 
@@ -424,8 +427,12 @@ public sealed class BackupServiceTests : IDisposable
     private string AssertRefused(string backup, string code, string? message = null)
     {
         var before = _target.Snapshot();
+        var raised = 0;
+        _target.Backups.Restored += (_, _) => raised++;
 
         var restored = _target.Backups.Restore(backup);
+
+        Assert.Equal(0, raised);
 
         Assert.False(restored.Success);
         Assert.Equal(code, restored.Code);
