@@ -251,6 +251,9 @@ public static class ErrorCatalog
     public static readonly ErrorCatalogEntry WrongServiceType = new("wrong_service_type", "A REST call addressed a SOAP service or the other way round.", ClientOrProxies);
 
     // Declared after every entry: static initialisers run in textual order.
+    /// <summary>The key token is logged out or locked out: nothing can be signed until an operator logs in.</summary>
+    public static readonly ErrorCatalogEntry TokenNotActive = new("token_not_active", "The key token is logged out or locked out: nothing can be signed.", AnyServer);
+
     private static readonly FrozenDictionary<string, ErrorCatalogEntry> BySuffix = new[]
     {
         IoError, NetworkError, InternalError, BadRequest, NotFound, HttpError, DatabaseError, InvalidResponse,
@@ -266,7 +269,7 @@ public static class ErrorCatalog
         ClientProxyVersionNotSupported, UnknownMember, MalformedServerConf, MalformedGlobalConf,
         OutdatedGlobalConf, ServiceMissingUrl, ServiceMalformedUrl, AdapterWsdlNotFound, HsmNonOperational,
         MaintenanceMode, TimestamperFailed, InvalidIdentifier, DuplicateMessageId, InvalidObjectType,
-        RequestTooLarge, WrongServiceType,
+        RequestTooLarge, WrongServiceType, TokenNotActive,
     }.ToDictionary(e => e.Suffix, StringComparer.Ordinal).ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Every catalogue entry.</summary>

@@ -101,7 +101,7 @@ public sealed class ClientExchangeSteps
         var signed = await _signer.SignAsync(request.Client.Member, RequestHash.SigningDigest(request.HeadBytes), cancellationToken).ConfigureAwait(false);
         if (!signed.IsSuccess)
         {
-            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.CannotCreateSignature, $"The request cannot be signed for {request.Client.Member}: {signed.Message}"));
+            return (null, ExchangeFailure.ClientProxy(SignFailures.EntryOf(signed.Failure), $"The request cannot be signed for {request.Client.Member}: {signed.Message}"));
         }
 
         var signature = BatchSignatureEncoding.Encode(signed.Signature!);

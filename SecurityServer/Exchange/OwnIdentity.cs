@@ -3,22 +3,25 @@ using ExchangeGateway.Signer.Ocsp;
 
 namespace ExchangeGateway.SecurityServer.Exchange;
 
-/// <summary>This server's TLS authentication identity and the OCSP status it staples for it.</summary>
+/// <summary>This server's current TLS authentication identity and the OCSP status it staples for it.</summary>
 public sealed class OwnIdentity
 {
+    private readonly Func<AuthenticationIdentity?> _authentication;
     private readonly OcspStatusManager _ocsp;
 
-    /// <summary>Creates the holder.</summary>
-    public OwnIdentity(AuthenticationIdentity authentication, OcspStatusManager ocsp)
+    /// <summary>Creates the holder over the current identity (null while the token is logged out).</summary>
+    public OwnIdentity(Func<AuthenticationIdentity?> authentication, OcspStatusManager ocsp)
     {
-        Authentication = authentication;
+        ArgumentNullException.ThrowIfNull(authentication);
+        ArgumentNullException.ThrowIfNull(ocsp);
+        _authentication = authentication;
         _ocsp = ocsp;
     }
 
-    /// <summary>The authentication certificate with key, and its chain.</summary>
-    public AuthenticationIdentity Authentication { get; }
+    /// <summary>The authentication certificate with key, and its chain; null while unavailable.</summary>
+    public AuthenticationIdentity? Authentication => _authentication();
 
-    /// <summary>The latest verified OCSP response for the authentication certificate (empty until one is fetched).</summary>
+    /// <summary>The latest verified OCSP response for the authentication certificate (empty until one is fetched, or without an identity).</summary>
     public ReadOnlyMemory<byte> AuthenticationOcsp() =>
-        _ocsp.TryGetStapled(Authentication.Certificate, out var stapled) ? stapled.Response : ReadOnlyMemory<byte>.Empty;
+        Authentication is { } identity && _ocsp.TryGetStapled(identity.Certificate, out var stapled) ? stapled.Response : ReadOnlyMemory<byte>.Empty;
 }

@@ -17,47 +17,37 @@ namespace ExchangeGateway.SecurityServer.Exchange;
 public sealed class PeerClient : IDisposable
 {
     private const int MaxErrorBodyBytes = 64 * 1024;
-    private readonly HttpMessageInvoker _invoker;
+    private readonly Func<AuthenticationIdentity?> _identity;
     private readonly PeerAuthenticator _authenticator;
     private readonly TrustContextProvider _trust;
     private readonly ConcurrentDictionary<string, X509Certificate2> _peerCertificates = new(StringComparer.Ordinal);
     private readonly long _maxBodyBytes;
+    private readonly TimeSpan _connectTimeout;
     private readonly TimeSpan _timeout;
+    private readonly Lock _gate = new();
+    private Pool? _pool;
+    private bool _disposed;
 
     /// <summary>Creates the client.</summary>
-    /// <param name="identity">This server's TLS identity; its chain is sent so the peer can build the path to an approved CA.</param>
+    /// <param name="identity">
+    /// This server's current TLS identity (its chain is sent so the peer can build the path to an approved CA);
+    /// null while the token is logged out. When it changes, new connections use the new one and the old pool is
+    /// closed once requests in flight are done.
+    /// </param>
     /// <param name="authenticator">Judges the peer's certificate.</param>
     /// <param name="trust">The current trust context.</param>
     /// <param name="maxBodyBytes">Response bodies above this are refused.</param>
     /// <param name="connectTimeout">To open a connection (including the TLS handshake).</param>
     /// <param name="timeout">For a whole exchange with the peer.</param>
-    public PeerClient(AuthenticationIdentity identity, PeerAuthenticator authenticator, TrustContextProvider trust, long maxBodyBytes, TimeSpan connectTimeout, TimeSpan timeout)
+    public PeerClient(Func<AuthenticationIdentity?> identity, PeerAuthenticator authenticator, TrustContextProvider trust, long maxBodyBytes, TimeSpan connectTimeout, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(identity);
+        _identity = identity;
         _authenticator = authenticator;
         _trust = trust;
         _maxBodyBytes = maxBodyBytes;
+        _connectTimeout = connectTimeout;
         _timeout = timeout;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = connectTimeout,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ActivityHeadersPropagator = null, // no traceparent/baggage leaks to providers or peers
-            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                EnabledSslProtocols = InterServerTls.Protocols,
-                CipherSuitesPolicy = InterServerTls.CipherSuites,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                ClientCertificateContext = identity.SslCertificateContext,
-                RemoteCertificateValidationCallback = ValidateServer,
-            },
-        };
-        _invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
     /// <summary>The URL of <paramref name="server"/>'s server proxy for <paramref name="path"/> (<see cref="EnvelopeFrame.RestPath"/> by default).</summary>
@@ -85,12 +75,17 @@ public sealed class PeerClient : IDisposable
             Version = HttpVersion.Version11,
             Content = new EnvelopeContent(prefix, body),
         };
+        if (InvokerFor(_identity()) is not { } invoker)
+        {
+            return (null, ExchangeFailure.ClientProxy(ErrorCatalog.SslAuthenticationFailed, "this server has no active authentication certificate (is the token logged in?)"), false);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         HttpResponseMessage response;
         try
         {
-            response = await _invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            response = await invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
         {
@@ -123,7 +118,74 @@ public sealed class PeerClient : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _invoker.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _pool?.Invoker.Dispose();
+            _pool = null;
+        }
+    }
+
+    private HttpMessageInvoker? InvokerFor(AuthenticationIdentity? identity)
+    {
+        if (identity is null)
+        {
+            return null;
+        }
+
+        var pool = Volatile.Read(ref _pool);
+        if (pool is not null && string.Equals(pool.CertificateSha256, identity.CertificateSha256, StringComparison.Ordinal))
+        {
+            return pool.Invoker;
+        }
+
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_pool is { } current && string.Equals(current.CertificateSha256, identity.CertificateSha256, StringComparison.Ordinal))
+            {
+                return current.Invoker;
+            }
+
+            var old = _pool;
+            _pool = new Pool(identity.CertificateSha256, CreateInvoker(identity));
+            if (old is not null)
+            {
+                // Requests in flight on the old pool finish within the exchange timeout; then it is closed.
+                _ = Task.Delay(_timeout + TimeSpan.FromSeconds(30)).ContinueWith(_ => old.Invoker.Dispose(), TaskScheduler.Default);
+            }
+
+            return _pool.Invoker;
+        }
+    }
+
+    private HttpMessageInvoker CreateInvoker(AuthenticationIdentity identity)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = _connectTimeout,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ActivityHeadersPropagator = null, // no traceparent/baggage leaks to providers or peers
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = InterServerTls.Protocols,
+                CipherSuitesPolicy = InterServerTls.CipherSuites,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                ClientCertificateContext = identity.SslCertificateContext,
+                RemoteCertificateValidationCallback = ValidateServer,
+            },
+        };
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    private sealed record Pool(string CertificateSha256, HttpMessageInvoker Invoker);
 
     private static ExchangeFailure Network(string message) => ExchangeFailure.ClientProxy(ErrorCatalog.NetworkError, message);
 

@@ -155,6 +155,20 @@ public sealed class ServerExchangeSteps
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(body);
+
+        // The answer will need the provider member's signature: without a logged-in token or a key for it,
+        // the request is refused here rather than forwarded and then left unanswerable.
+        var member = request.Service.Client.Member;
+        if (!_signer.TokenActive)
+        {
+            return ExchangeFailure.ServerProxy(ErrorCatalog.TokenNotActive, $"The response could not be signed for {member}: the key token is logged out.");
+        }
+
+        if (!_signer.HasKey(member))
+        {
+            return ExchangeFailure.ServerProxy(ErrorCatalog.CannotCreateSignature, $"The response could not be signed: no signing key is active for {member}.");
+        }
+
         var stage = Stopwatch.GetTimestamp();
         var record = _recorder.Record(RecordSide.Server, RecordKind.Request, request, null, prefix.Head, prefix.Signature, prefix.SigningOcsp, body, logBody);
         var failure = await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, cancellationToken).ConfigureAwait(false);
@@ -174,7 +188,7 @@ public sealed class ServerExchangeSteps
         var signed = await _signer.SignAsync(member, RequestHash.SigningDigest(responseHead), context.RequestAborted).ConfigureAwait(false);
         if (!signed.IsSuccess)
         {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.CannotCreateSignature, $"The response cannot be signed for {member}: {signed.Message}");
+            return ExchangeFailure.ServerProxy(SignFailures.EntryOf(signed.Failure), $"The response cannot be signed for {member}: {signed.Message}");
         }
 
         var signature = BatchSignatureEncoding.Encode(signed.Signature!);

@@ -4,8 +4,8 @@ using ExchangeGateway.Config.Client;
 using ExchangeGateway.Config.Management;
 using ExchangeGateway.Config.Model;
 using ExchangeGateway.SecurityServer.Registry;
-using ExchangeGateway.Signer.Identities;
 using ExchangeGateway.Signer.Keys;
+using ExchangeGateway.Signer.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace ExchangeGateway.SecurityServer.Hosting;
@@ -22,20 +22,18 @@ internal sealed partial class AutoRegistration
     private static readonly TimeSpan Resend = TimeSpan.FromMinutes(1);
     private readonly ConfigurationClient _configuration;
     private readonly LocalConfigurationStore _local;
-    private readonly AuthenticationIdentity _authentication;
-    private readonly SoftwareKeyStore _keys;
+    private readonly SoftwareToken _token;
     private readonly IHttpClientFactory _http;
     private readonly TimeProvider _time;
     private readonly SecurityServerOptions _options;
     private readonly ILogger<AutoRegistration> _logger;
     private readonly Dictionary<string, DateTimeOffset> _sent = new(StringComparer.Ordinal);
 
-    public AutoRegistration(ConfigurationClient configuration, LocalConfigurationStore local, AuthenticationIdentity authentication, SoftwareKeyStore keys, IHttpClientFactory http, TimeProvider time, IOptions<SecurityServerOptions> options, ILogger<AutoRegistration> logger)
+    public AutoRegistration(ConfigurationClient configuration, LocalConfigurationStore local, SoftwareToken token, IHttpClientFactory http, TimeProvider time, IOptions<SecurityServerOptions> options, ILogger<AutoRegistration> logger)
     {
         _configuration = configuration;
         _local = local;
-        _authentication = authentication;
-        _keys = keys;
+        _token = token;
         _http = http;
         _time = time;
         _options = options.Value;
@@ -77,7 +75,16 @@ internal sealed partial class AutoRegistration
         }
 
         var server = local.ServerId;
-        var authMissing = !conf.IsAuthenticationCertificateRegistered(server, _authentication.Certificate);
+        var certificates = _token.Describe().Keys.SelectMany(k => k.Certificates).Where(c => c.Active).ToList();
+        var auth = certificates.FirstOrDefault(c => c.Usage == KeyPurpose.Authentication);
+        var owner = certificates.FirstOrDefault(c => c.Usage == KeyPurpose.Signing && c.Member == server.Owner && c.State == CertificateState.Registered);
+        if (auth is null || owner is null)
+        {
+            LogFailed(_logger, "no active authentication certificate or owner signing certificate in the token");
+            return false;
+        }
+
+        var authMissing = !conf.IsAuthenticationCertificateRegistered(server, Convert.FromHexString(auth.Id));
         var hosted = conf.FindSecurityServer(server)?.Clients ?? [];
         var clientsMissing = local.Clients.Where(c => !hosted.Contains(c.Id)).ToList();
         if (!authMissing && clientsMissing.Count == 0)
@@ -85,19 +92,12 @@ internal sealed partial class AutoRegistration
             return true;
         }
 
-        using var owner = _keys.LoadSigningIdentity(server.Owner);
-        if (owner is null)
-        {
-            LogFailed(_logger, $"no signing key for the owner {server.Owner}");
-            return false;
-        }
-
         if (authMissing)
         {
             await SendOnceAsync(conf, "auth", () =>
             {
-                var request = ManagementRequestBuilder.AuthCertRegistration(Guid.NewGuid(), _time.GetUtcNow(), server, _authentication.Certificate.RawData, _options.PublicAddress);
-                return ManagementRequestBuilder.SignedEnvelope(request, owner.Certificate, _authentication.Certificate, _time.GetUtcNow(), owner.Chain);
+                var request = ManagementRequestBuilder.AuthCertRegistration(Guid.NewGuid(), _time.GetUtcNow(), server, auth.Der.Span, _options.PublicAddress);
+                return Envelope(request, owner.Id, auth.Id);
             }, cancellationToken).ConfigureAwait(false);
             return false;
         }
@@ -107,11 +107,23 @@ internal sealed partial class AutoRegistration
             await SendOnceAsync(conf, "client " + client.Id, () =>
             {
                 var request = ManagementRequestBuilder.ClientRegistration(Guid.NewGuid(), _time.GetUtcNow(), server, client.Id);
-                return ManagementRequestBuilder.SignedEnvelope(request, owner.Certificate, null, _time.GetUtcNow(), owner.Chain);
+                return Envelope(request, owner.Id, null);
             }, cancellationToken).ConfigureAwait(false);
         }
 
         return false;
+    }
+
+    private string Envelope(byte[] request, string ownerCertificate, string? authCertificate)
+    {
+        var ownerSignature = _token.SignCms(ownerCertificate, request, _time.GetUtcNow());
+        var authSignature = authCertificate is null ? null : _token.SignCms(authCertificate, request, _time.GetUtcNow());
+        if (!ownerSignature.Success || authSignature is { Success: false })
+        {
+            throw new IOException($"the token cannot sign: {ownerSignature.Message ?? authSignature!.Message}");
+        }
+
+        return ManagementRequestBuilder.Envelope(request, ownerSignature.Value, authSignature?.Value ?? []);
     }
 
     private async Task SendOnceAsync(GlobalConfiguration conf, string what, Func<string> envelope, CancellationToken cancellationToken)

@@ -4,8 +4,7 @@ using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Storage;
 using ExchangeGateway.SecurityServer.Exchange;
 using ExchangeGateway.SecurityServer.Registry;
-using ExchangeGateway.Signer.Identities;
-using ExchangeGateway.Signer.Keys;
+using ExchangeGateway.Signer.Tokens;
 using ExchangeGateway.Signer.Ocsp;
 using ExchangeGateway.Signer.Signing;
 using Microsoft.Extensions.Options;
@@ -13,19 +12,23 @@ using MessageLogSync = ExchangeGateway.MessageLog.Storage.MessageLogSynchronous;
 
 namespace ExchangeGateway.SecurityServer.Hosting;
 
-/// <summary>Registers the exchange: Signer, message log, trust context, both proxies. Only for an initialised server.</summary>
+/// <summary>
+/// Registers the exchange: token, Signer, message log, trust context, both proxies. Registered on every
+/// server, initialised or not: what the token and <c>serverconf.json</c> hold decides at run time what works.
+/// </summary>
 internal static class ExchangeComponents
 {
-    public static void Add(IServiceCollection services, AuthenticationIdentity authentication, SoftwareKeyStore keys)
+    public static void Add(IServiceCollection services)
     {
-        services.AddSingleton(keys);
-        services.AddSingleton(authentication);
+        services.AddSingleton(sp => new SoftwareToken(
+            new SoftwareTokenOptions { Directory = Path.Combine(sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.DataDirectory, "keys") },
+            sp.GetRequiredService<TimeProvider>()));
         services.AddHttpClient(nameof(OcspStatusManager));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
             var configuration = sp.GetRequiredService<ConfigurationClient>();
-            var manager = new OcspStatusManager(
+            return new OcspStatusManager(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(OcspStatusManager)),
                 new OcspStatusManagerOptions
                 {
@@ -34,21 +37,15 @@ internal static class ExchangeComponents
                     Freshness = () => configuration.Current?.Settings.OcspFreshness ?? TimeSpan.FromMinutes(20),
                 },
                 sp.GetRequiredService<TimeProvider>());
-            manager.Track(authentication.Certificate, authentication.Chain);
-            return manager;
         });
-        services.AddSingleton(sp =>
-        {
-            var ocsp = sp.GetRequiredService<OcspStatusManager>();
-            var signer = new BatchingSigner(ocsp, sp.GetRequiredService<TimeProvider>());
-            foreach (var identity in LoadSigningIdentities(keys, sp))
-            {
-                ocsp.Track(identity.Certificate, identity.Chain);
-                signer.AddOrReplace(identity);
-            }
-
-            return signer;
-        });
+        services.AddSingleton(sp => new BatchingSigner(sp.GetRequiredService<OcspStatusManager>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TokenRuntime(
+            sp.GetRequiredService<SoftwareToken>(),
+            sp.GetRequiredService<BatchingSigner>(),
+            sp.GetRequiredService<OcspStatusManager>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<ILogger<TokenRuntime>>()));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
@@ -68,7 +65,7 @@ internal static class ExchangeComponents
             var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
             var configuration = sp.GetRequiredService<ConfigurationClient>();
             var signer = sp.GetRequiredService<BatchingSigner>();
-            var owner = OwnerOf(sp);
+            var owner = OwnerOf(sp); // resolved by the background service only once serverconf.json exists
             return new LogIntegrator(
                 sp.GetRequiredService<MessageLogStore>(),
                 new LogIntegratorOptions { ServerId = owner, CheckpointInterval = options.CheckpointInterval },
@@ -84,13 +81,18 @@ internal static class ExchangeComponents
         services.AddSingleton(sp => new ReplayCache(sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.ReplayWindow));
         services.AddSingleton<TrustContextProvider>();
         services.AddSingleton<PeerAuthenticator>();
-        services.AddSingleton<OwnIdentity>();
+        services.AddSingleton(sp =>
+        {
+            var runtime = sp.GetRequiredService<TokenRuntime>();
+            return new OwnIdentity(() => runtime.Authentication, sp.GetRequiredService<OcspStatusManager>());
+        });
         services.AddSingleton<ExchangeRecorder>();
         services.AddSingleton<ExchangeResponder>();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
-            return new PeerClient(authentication, sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<TrustContextProvider>(), options.MaxBodyBytes, options.PeerConnectTimeout, options.PeerTimeout);
+            var runtime = sp.GetRequiredService<TokenRuntime>();
+            return new PeerClient(() => runtime.Authentication, sp.GetRequiredService<PeerAuthenticator>(), sp.GetRequiredService<TrustContextProvider>(), options.MaxBodyBytes, options.PeerConnectTimeout, options.PeerTimeout);
         });
         services.AddSingleton(sp => new ProviderForwarder(sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.MaxBodyBytes));
         services.AddSingleton<ClientExchangeSteps>();
@@ -107,28 +109,6 @@ internal static class ExchangeComponents
     private static Common.Identifiers.SecurityServerId OwnerOf(IServiceProvider sp) =>
         sp.GetRequiredService<LocalConfigurationStore>().Current?.ServerId
         ?? throw new InvalidOperationException("serverconf.json is missing: run init first.");
-
-    private static IEnumerable<SigningIdentity> LoadSigningIdentities(SoftwareKeyStore keys, IServiceProvider sp)
-    {
-        var local = sp.GetRequiredService<LocalConfigurationStore>().Current;
-        var members = new HashSet<Common.Identifiers.MemberId>();
-        if (local is not null)
-        {
-            members.Add(local.Owner);
-            foreach (var client in local.Clients)
-            {
-                members.Add(client.Id.Member);
-            }
-        }
-
-        foreach (var member in members)
-        {
-            if (keys.LoadSigningIdentity(member) is { } identity)
-            {
-                yield return identity;
-            }
-        }
-    }
 
     // One parsed list per configuration snapshot: the integrator asks on every attempt.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<GlobalConfiguration, List<TsaEndpoint>> TsaLists = [];

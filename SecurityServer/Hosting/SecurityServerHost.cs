@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.SecurityServer.Admin;
 using ExchangeGateway.Config.Anchors;
 using ExchangeGateway.Config.Client;
@@ -6,9 +9,8 @@ using ExchangeGateway.MessageLog.Storage;
 using ExchangeGateway.SecurityServer.Exchange;
 using ExchangeGateway.SecurityServer.Operations;
 using ExchangeGateway.SecurityServer.Registry;
-using ExchangeGateway.Signer.Keys;
 using ExchangeGateway.Signer.Ocsp;
-using ExchangeGateway.Signer.Signing;
+using ExchangeGateway.Signer.Tokens;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -19,9 +21,10 @@ namespace ExchangeGateway.SecurityServer.Hosting;
 
 /// <summary>
 /// Builds the security server application. <c>Program.cs</c> only calls this; tests call it with a
-/// temporary data directory and a manual clock. An initialised server (keys from <c>init</c> and a
-/// <c>serverconf.json</c>) listens on four ports: admin, client proxy (HTTP and HTTPS) and server proxy
-/// (mutual TLS); an uninitialised one serves only the admin port and reports itself not ready.
+/// temporary data directory and a manual clock. Every server listens on four ports: admin, client proxy
+/// (HTTP and HTTPS) and server proxy (mutual TLS). What works is decided per request and per handshake:
+/// before initialisation (through the admin API) the proxies refuse and readiness says why; TLS needs the
+/// token logged in (<see cref="TokenRuntime"/>), so onboarding completes without a restart.
 /// </summary>
 public static class SecurityServerHost
 {
@@ -41,9 +44,6 @@ public static class SecurityServerHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = builder.Configuration.GetSection(SecurityServerOptions.Section).Get<SecurityServerOptions>() ?? new SecurityServerOptions();
         var adminUrl = builder.Configuration["urls"] is { Length: > 0 } urls ? urls.Split(';')[0] : settings.AdminUrl;
-        var keys = new SoftwareKeyStore(Path.Combine(settings.DataDirectory, "keys"));
-        var authentication = Directory.Exists(keys.Directory) ? keys.LoadAuthenticationIdentity() : null;
-        var initialised = authentication is not null && File.Exists(Path.Combine(settings.DataDirectory, LocalConfigurationStore.FileName));
 
         builder.Services.AddSingleton(TimeProvider.System);
         configure?.Invoke(builder);
@@ -54,38 +54,42 @@ public static class SecurityServerHost
             k.Limits.MaxRequestBodySize = 1024 * 1024; // The proxies lift it per request and enforce MaxBodyBytes themselves.
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
             Listen(k, adminUrl, null, _ => { });
-            if (!initialised)
-            {
-                return;
-            }
-
-            var time = k.ApplicationServices.GetRequiredService<TimeProvider>();
+            var runtime = new Lazy<TokenRuntime>(() => k.ApplicationServices.GetRequiredService<TokenRuntime>());
             Listen(k, settings.ClientProxyUrl, ClientListener, _ => { });
             if (!string.IsNullOrEmpty(settings.ClientProxyTlsUrl))
             {
-                var internalCert = InternalTlsCertificate.LoadOrCreate(settings.DataDirectory, time);
-                Listen(k, settings.ClientProxyTlsUrl, ClientListener, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+                Listen(k, settings.ClientProxyTlsUrl, ClientListener, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    ServerCertificate = internalCert,
-                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    HandshakeTimeout = TimeSpan.FromSeconds(10),
+                    OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        // No certificate while the token is logged out: the handshake fails, nothing is served.
+                        ServerCertificate = runtime.Value.InternalTls ?? throw new AuthenticationException("The token is logged out: the internal TLS key is not available."),
+                        ClientCertificateRequired = true,
 
-                    // IS certificates are matched by hash per client (IsAuthorization); weak ones are refused here.
-                    ClientCertificateValidation = static (cert, _, _) => Common.Crypto.CryptoPolicy.CheckPublicKey(cert, "IS certificate").IsValid
-                        && Common.Crypto.CryptoPolicy.CheckSignatureAlgorithm(cert.SignatureAlgorithm.Value, "IS certificate").IsValid,
-                    SslProtocols = InterServerTls.Protocols,
+                        // IS certificates are optional and matched by hash per client (IsAuthorization); weak ones are refused here.
+                        RemoteCertificateValidationCallback = static (_, cert, _, _) => cert is null || (cert is X509Certificate2 c
+                            && Common.Crypto.CryptoPolicy.CheckPublicKey(c, "IS certificate").IsValid
+                            && Common.Crypto.CryptoPolicy.CheckSignatureAlgorithm(c.SignatureAlgorithm.Value, "IS certificate").IsValid),
+                        EnabledSslProtocols = InterServerTls.Protocols,
+                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    }),
                 }));
             }
 
-            Listen(k, settings.ServerProxyUrl, ServerListener, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            Listen(k, settings.ServerProxyUrl, ServerListener, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
             {
-                ServerCertificate = authentication!.Certificate,
-                ServerCertificateChain = [.. authentication.Chain],
-                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
-                ClientCertificateValidation = (cert, chain, _) => k.ApplicationServices.GetRequiredService<PeerAuthenticator>().ValidateHandshake(cert, chain).IsValid,
-                CheckCertificateRevocation = false,
-                SslProtocols = InterServerTls.Protocols,
                 HandshakeTimeout = TimeSpan.FromSeconds(10),
-                OnAuthenticate = (_, ssl) => ssl.CipherSuitesPolicy = InterServerTls.CipherSuites,
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = (runtime.Value.Authentication ?? throw new AuthenticationException("No authentication certificate is active (token logged out or not onboarded).")).SslCertificateContext,
+                    ClientCertificateRequired = true,
+                    RemoteCertificateValidationCallback = (_, cert, chain, _) => cert is X509Certificate2 c
+                        && k.ApplicationServices.GetRequiredService<PeerAuthenticator>().ValidateHandshake(c, chain).IsValid,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    EnabledSslProtocols = InterServerTls.Protocols,
+                    CipherSuitesPolicy = InterServerTls.CipherSuites,
+                }),
             }));
         });
 
@@ -113,37 +117,33 @@ public static class SecurityServerHost
         builder.Services.AddHostedService<GlobalConfigurationService>();
         builder.Services.AddServiceRegistry();
         builder.Services.AddExchangeMetrics();
-        if (initialised)
-        {
-            ExchangeComponents.Add(builder.Services, authentication!, keys);
-        }
+        ExchangeComponents.Add(builder.Services);
 
         var app = builder.Build();
-        if (initialised)
+        var clientProxy = app.Services.GetRequiredService<ClientProxy>();
+        var serverProxy = app.Services.GetRequiredService<ServerProxy>();
+        app.Use((context, next) =>
         {
-            var clientProxy = app.Services.GetRequiredService<ClientProxy>();
-            var serverProxy = app.Services.GetRequiredService<ServerProxy>();
-            app.Use((context, next) =>
+            var listener = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerKey, out var name) == true ? name as string : null;
+            return listener switch
             {
-                var listener = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ListenerKey, out var name) == true ? name as string : null;
-                return listener switch
-                {
-                    ClientListener => clientProxy.HandleAsync(context),
-                    ServerListener => serverProxy.HandleAsync(context),
-                    _ => next(context),
-                };
-            });
-        }
+                ClientListener => clientProxy.HandleAsync(context),
+                ServerListener => serverProxy.HandleAsync(context),
+                _ => next(context),
+            };
+        });
 
         app.MapGet("/health/live", () => Results.Text("live"));
-        app.MapGet("/health/ready", (IServiceProvider services) => ReadinessAsync(services, initialised));
+        app.MapGet("/health/ready", ReadinessAsync);
         app.MapMetrics();
         app.MapRegistryAdminApi();
         return app;
     }
 
-    private static async Task<IResult> ReadinessAsync(IServiceProvider services, bool initialised)
+    private static async Task<IResult> ReadinessAsync(IServiceProvider services)
     {
+        var token = services.GetRequiredService<SoftwareToken>();
+        var initialised = services.GetRequiredService<LocalConfigurationStore>().Current is not null && token.Status != TokenStatus.Uninitialised;
         var client = services.GetRequiredService<ConfigurationClient>();
         var time = services.GetRequiredService<TimeProvider>();
         var now = time.GetUtcNow();
@@ -159,17 +159,32 @@ public static class SecurityServerHost
         {
             reasons.Add("server.not_initialised");
         }
+        else if (token.Status != TokenStatus.LoggedIn)
+        {
+            reasons.Add($"server.token_not_active: the token is {TokenStatusName(token.Status)}; log in through the admin API or set SecurityServer:TokenPinFile");
+        }
         else
         {
-            var signer = services.GetRequiredService<BatchingSigner>();
+            var runtime = services.GetRequiredService<TokenRuntime>();
             var ocsp = services.GetRequiredService<OcspStatusManager>();
-            var keys = services.GetRequiredService<SoftwareKeyStore>();
-            foreach (var member in signer.Members)
+            if (runtime.Authentication is not { } authentication)
             {
-                using var identity = keys.LoadSigningIdentity(member);
-                if (identity is null || !ocsp.IsGood(identity.Certificate, now))
+                reasons.Add("server.auth_cert_not_active: no active authentication certificate in the token");
+            }
+            else if (client.Current is { } conf && services.GetRequiredService<LocalConfigurationStore>().Current is { } local
+                && !conf.IsAuthenticationCertificateRegistered(local.ServerId, authentication.Certificate))
+            {
+                reasons.Add($"server.auth_cert_not_registered: the global configuration does not carry the authentication certificate {authentication.CertificateSha256} for {local.ServerId}");
+            }
+
+            foreach (var identity in token.GetSigningIdentities())
+            {
+                using (identity)
                 {
-                    reasons.Add($"server.clientproxy.cert_validation: the signing certificate of {member} has no good OCSP status");
+                    if (!ocsp.IsGood(identity.Certificate, now))
+                    {
+                        reasons.Add($"server.clientproxy.cert_validation: the signing certificate of {identity.Member} has no good OCSP status");
+                    }
                 }
             }
 
@@ -211,6 +226,14 @@ public static class SecurityServerHost
         };
         return Results.Json(body, statusCode: reasons.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
+
+    private static string TokenStatusName(TokenStatus status) => status switch
+    {
+        TokenStatus.LoggedOut => "logged out",
+        TokenStatus.LockedOut => "locked out after too many wrong PINs",
+        TokenStatus.Uninitialised => "not initialised",
+        _ => "logged in",
+    };
 
     private static void Listen(KestrelServerOptions kestrel, string url, string? listener, Action<ListenOptions> configure)
     {

@@ -35,6 +35,12 @@ public sealed class SecurityServerOptions
     /// <summary>The address registered with the Central Server; peers connect to <c>https://{PublicAddress}</c>.</summary>
     public string PublicAddress { get; set; } = "127.0.0.1:5500";
 
+    /// <summary>
+    /// A file holding the token PIN (mode 0600, owned by the service account): when set, the server logs the
+    /// token in at start (X-Road's autologin). Unset, an operator logs in through the admin API after each start.
+    /// </summary>
+    public string? TokenPinFile { get; set; }
+
     /// <summary>Send the registration requests this server's configuration implies, and repeat until the global configuration shows them.</summary>
     public bool AutoRegister { get; set; }
 

@@ -62,7 +62,10 @@ public sealed class GlobalConfigurationFollowingTests : IAsyncLifetime
     public async Task Start_Uninitialised_FollowsPublishedSerial_ThenReportsOutdatedPastExpiry()
     {
         var app = SecurityServerHost.Build(
-            [$"--urls=http://127.0.0.1:{_ssPort}", $"--SecurityServer:AnchorPath={_anchorPath}", $"--SecurityServer:DataDirectory={_dir.File("ss")}", "--Logging:LogLevel:Default=Warning"],
+            [
+                $"--urls=http://127.0.0.1:{_ssPort}", $"--SecurityServer:AnchorPath={_anchorPath}", $"--SecurityServer:DataDirectory={_dir.File("ss")}", "--Logging:LogLevel:Default=Warning",
+                $"--SecurityServer:ClientProxyUrl=http://127.0.0.1:{FreePort()}", $"--SecurityServer:ClientProxyTlsUrl=https://127.0.0.1:{FreePort()}", $"--SecurityServer:ServerProxyUrl=https://127.0.0.1:{FreePort()}",
+            ],
             b => b.Services.AddSingleton<TimeProvider>(_time));
         await app.StartAsync();
         try

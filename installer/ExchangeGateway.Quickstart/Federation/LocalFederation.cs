@@ -207,8 +207,23 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         $"--SecurityServer:ServerProxyUrl={server.ServerProxyUrl}",
         $"--SecurityServer:PublicAddress={server.PublicAddress}",
         "--SecurityServer:AutoRegister=true",
+        $"--SecurityServer:TokenPinFile={server.PinPath}",
         .. CommonHostSettings(),
     ];
+
+    /// <summary>A fresh random token PIN for <paramref name="server"/>, in a file only the owner can read; returns its path.</summary>
+    private static string WritePin(SecurityServerPlan server)
+    {
+        var pin = "Qs-" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)).Replace('/', '_').Replace('+', '-');
+        Directory.CreateDirectory(Path.GetDirectoryName(server.PinPath)!);
+        File.WriteAllText(server.PinPath, pin + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(server.PinPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return server.PinPath;
+    }
 
     private void CheckPortsFree()
     {
@@ -409,6 +424,7 @@ internal sealed partial class LocalFederation : IAsyncDisposable
                 "init",
                 "--server-id", server.ServerId,
                 "--trust-services", Plan.TrustServicesUrl,
+                "--pin-file", WritePin(server),
                 $"--SecurityServer:DataDirectory={server.DataDirectory}",
                 $"--SecurityServer:AnchorPath={Plan.AnchorPath}",
                 .. CommonHostSettings(),

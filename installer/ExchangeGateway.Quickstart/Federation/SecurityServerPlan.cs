@@ -29,5 +29,8 @@ internal sealed record SecurityServerPlan(
 
     public string ServerConfPath => Path.Combine(DataDirectory, "serverconf.json");
 
+    /// <summary>The token PIN (mode 0600): the quickstart made it up; the server reads it at start (autologin).</summary>
+    public string PinPath => Path.GetFullPath(Path.Combine(DataDirectory, "..", Name + ".pin"));
+
     private static string Url(string scheme, int port) => string.Create(CultureInfo.InvariantCulture, $"{scheme}://127.0.0.1:{port}");
 }

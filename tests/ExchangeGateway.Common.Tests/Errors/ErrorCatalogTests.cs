@@ -15,7 +15,7 @@ public sealed class ErrorCatalogTests
         "unknown_member", "invalid_security_server", "http_error", "io_error", "hsm_non_operational",
         // The gateway's own.
         "invalid_identifier", "duplicate_message_id", "invalid_object_type", "request_too_large",
-        "invalid_protocol_version", "signature_verification", "wrong_service_type", "internal_error",
+        "invalid_protocol_version", "signature_verification", "wrong_service_type", "internal_error", "token_not_active",
     };
 
     [Theory]

@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using ExchangeGateway.Signer.Keys;
 using ExchangeGateway.TrustServices.Ca;
 using ExchangeGateway.Common.Identifiers;
 
@@ -403,7 +402,7 @@ public sealed class ExchangeErrorTests
         }
     }
 
-    private SoftwareKeyStore Keys(string server) => new(Path.Combine(_f.DataDirectory(server), "keys"));
+    private TestToken.ServerKeys Keys(string server) => TestToken.Keys(_f.DataDirectory(server));
 
     private Task<byte[]> Ocsp(X509Certificate2 certificate, X509Certificate2 issuer) => Rogue.OcspAsync(_f.Trust.BaseAddress, certificate, issuer);
 

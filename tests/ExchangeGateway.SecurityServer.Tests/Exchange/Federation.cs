@@ -72,6 +72,9 @@ public class Federation : IAsyncLifetime
 
     public string AnchorPath { get; private set; } = null!;
 
+    /// <summary>The file holding both servers' token PIN (<see cref="TestToken.Pin"/>).</summary>
+    public string PinFile => Directory.File("token.pin");
+
     public SecurityServerPorts Ports1 { get; } = SecurityServerPorts.Allocate();
 
     public SecurityServerPorts Ports2 { get; } = SecurityServerPorts.Allocate();
@@ -125,6 +128,7 @@ public class Federation : IAsyncLifetime
         CentralAdmin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{csAdminPort}/api/v1/") };
         CentralAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("X-Api-Key", key);
         await BootstrapRegistryAsync();
+        await File.WriteAllTextAsync(PinFile, TestToken.Pin);
         AnchorPath = Directory.File("anchor.json");
         await File.WriteAllBytesAsync(AnchorPath, await CentralAdmin.GetByteArrayAsync("anchor"));
 
@@ -247,7 +251,7 @@ public class Federation : IAsyncLifetime
         using (var http = Trust.CreateClient())
         {
             var output = new StringWriter();
-            var rc = await InitCommand.RunAsync(["--server-id", serverId, "--trust-services", Trust.BaseAddress.ToString(), $"--SecurityServer:DataDirectory={data}"], output, http);
+            var rc = await InitCommand.RunAsync(["--server-id", serverId, "--trust-services", Trust.BaseAddress.ToString(), "--pin-file", PinFile, $"--SecurityServer:DataDirectory={data}"], output, http, TestToken.Options);
             Assert.True(rc == 0, output.ToString());
         }
 
@@ -273,6 +277,7 @@ public class Federation : IAsyncLifetime
         $"--SecurityServer:ServerProxyUrl=https://127.0.0.1:{ports.ServerProxy}",
         $"--SecurityServer:PublicAddress=127.0.0.1:{ports.ServerProxy}",
         "--SecurityServer:AutoRegister=true",
+        $"--SecurityServer:TokenPinFile={PinFile}",
         $"--SecurityServer:MaxBodyBytes={MaxBodyBytes}",
         "--Logging:LogLevel:Default=Warning",
     ];

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using ExchangeGateway.Common.Exchange;
 using ExchangeGateway.Common.Identifiers;
-using ExchangeGateway.Signer.Keys;
 
 namespace ExchangeGateway.SecurityServer.Tests.Exchange;
 
@@ -247,7 +246,7 @@ public sealed class SoapExchangeTests
     public async Task PeerWhoseSignedHeadNamesAnotherServiceThanItsSoap_IsInconsistentHeaders_AndNothingIsForwarded()
     {
         // A consumer's server (ss1's real keys) gets echoSoap authorised by the head while its SOAP calls secretSoap.
-        var keys = new SoftwareKeyStore(Path.Combine(_f.DataDirectory("ss1"), "keys"));
+        var keys = TestToken.Keys(_f.DataDirectory("ss1"));
         using var auth = keys.LoadAuthenticationIdentity()!;
         using var signing = keys.LoadSigningIdentity(MemberId.Parse("DEV/GOV/70000001"))!;
         var id = Guid.NewGuid().ToString();

@@ -151,6 +151,68 @@ public sealed class SoftwareTokenKeyTests : IDisposable
     }
 
     [Fact]
+    public void TokenFiles_DecryptByHandFromTheDocumentedFormat()
+    {
+        using var token = TokenSupport.Initialised(KeysDirectory, _time);
+        var key = token.GenerateKey(KeyPurpose.Signing, "owner", TestIdentities.Owner, KeyAlgorithm.Rsa2048).Value!;
+        var certificate = TokenSupport.Certify(_pki, token, key);
+        Assert.True(token.StoreSecret("tls", "s3cret"u8).Success);
+
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(KeysDirectory, SoftwareToken.TokenFileName)));
+        var root = json.RootElement;
+        Assert.Equal("xgw-token/1", root.GetProperty("format").GetString());
+        var kdf = root.GetProperty("kdf");
+        Assert.Equal("pbkdf2-hmac-sha256", kdf.GetProperty("algorithm").GetString());
+        var kek = Rfc2898DeriveBytes.Pbkdf2(
+            Encoding.UTF8.GetBytes(TokenSupport.Pin), kdf.GetProperty("salt").GetBytesFromBase64(), kdf.GetProperty("iterations").GetInt32(), HashAlgorithmName.SHA256, 32);
+        var wrapped = root.GetProperty("dek");
+        var dek = new byte[32];
+        using (var aes = new AesGcm(kek, 16))
+        {
+            aes.Decrypt(wrapped.GetProperty("nonce").GetBytesFromBase64(), wrapped.GetProperty("ciphertext").GetBytesFromBase64(), wrapped.GetProperty("tag").GetBytesFromBase64(), dek, "xgw-dek"u8);
+        }
+
+        static byte[] OpenFile(byte[] dek, string path, string aad)
+        {
+            var file = File.ReadAllBytes(path);
+            Assert.Equal("XGWK1"u8.ToArray(), file[..5]);
+            var plaintext = new byte[file.Length - 33];
+            using var aes = new AesGcm(dek, 16);
+            aes.Decrypt(file.AsSpan(5, 12), file.AsSpan(33), file.AsSpan(17, 16), plaintext, Encoding.ASCII.GetBytes(aad));
+            return plaintext;
+        }
+
+        using var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(OpenFile(dek, Path.Combine(KeysDirectory, key.Id + ".key"), "xgw-key:" + key.Id), out _);
+        Assert.Equal(2048, rsa.KeySize);
+        Assert.Equal(key.PublicKeySha256, Convert.ToHexStringLower(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo())));
+        Assert.Equal("s3cret"u8.ToArray(), OpenFile(dek, Path.Combine(KeysDirectory, "secret-tls.bin"), "xgw-secret:tls"));
+
+        var entry = root.GetProperty("keys")[0];
+        Assert.Equal(key.Id, entry.GetProperty("id").GetString());
+        Assert.Equal("signing", entry.GetProperty("usage").GetString());
+        Assert.Equal("rsa2048", entry.GetProperty("algorithm").GetString());
+        Assert.Equal("DEV/GOV/70000001", entry.GetProperty("member").GetString());
+        Assert.Equal(rsa.ExportSubjectPublicKeyInfo(), entry.GetProperty("publicKey").GetBytesFromBase64());
+        var stored = entry.GetProperty("certificates")[0];
+        Assert.Equal(certificate.Der.ToArray(), stored.GetProperty("der").GetBytesFromBase64());
+        Assert.Equal("registered", stored.GetProperty("state").GetString());
+        Assert.True(stored.GetProperty("active").GetBoolean());
+        Assert.Equal(2, stored.GetProperty("chain").GetArrayLength());
+        Assert.Equal(1, entry.GetProperty("csrs").GetArrayLength());
+        Assert.Equal(0, root.GetProperty("failedAttempts").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, root.GetProperty("lockedUntil").ValueKind);
+
+        // The wrong PIN's key does not unwrap the DEK.
+        var wrongKek = Rfc2898DeriveBytes.Pbkdf2(
+            Encoding.UTF8.GetBytes(TokenSupport.OtherPin), kdf.GetProperty("salt").GetBytesFromBase64(), kdf.GetProperty("iterations").GetInt32(), HashAlgorithmName.SHA256, 32);
+        using (var aes = new AesGcm(wrongKek, 16))
+        {
+            Assert.ThrowsAny<CryptographicException>(() => aes.Decrypt(wrapped.GetProperty("nonce").GetBytesFromBase64(), wrapped.GetProperty("ciphertext").GetBytesFromBase64(), wrapped.GetProperty("tag").GetBytesFromBase64(), new byte[32], "xgw-dek"u8));
+        }
+    }
+
+    [Fact]
     public void ReopenAndLogin_SameKeySigns_SignatureVerifies()
     {
         string certificateId;
@@ -242,6 +304,20 @@ public sealed class SoftwareTokenKeyTests : IDisposable
         Assert.Equal(TokenErrors.InvalidRequest, token.GenerateKey(KeyPurpose.Authentication, new string('n', 256), null).Code);
         Assert.Equal(TokenErrors.InvalidRequest, token.GenerateKey(KeyPurpose.Authentication, "auth", null, (KeyAlgorithm)9).Code);
         Assert.True(token.GenerateKey(KeyPurpose.Authentication, new string('n', 255), null).Success);
+    }
+
+    [Fact]
+    public async Task ConcurrentChanges_AllLandInTokenJson()
+    {
+        using var token = TokenSupport.Initialised(KeysDirectory, _time);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => token.GenerateKey(KeyPurpose.Authentication, "key " + i, null))));
+
+        Assert.All(results, r => Assert.True(r.Success, r.Message));
+        using var reopened = new SoftwareToken(TokenSupport.Options(KeysDirectory), _time);
+        Assert.Equal(results.Select(r => r.Value!.Id).Order(StringComparer.Ordinal), reopened.Describe().Keys.Select(k => k.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(8, Directory.GetFiles(KeysDirectory, "*" + SoftwareToken.KeyFileSuffix).Length);
+        Assert.Empty(Directory.GetFiles(KeysDirectory, "*.tmp"));
     }
 
     [Fact]
