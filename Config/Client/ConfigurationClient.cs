@@ -24,7 +24,7 @@ public sealed class ConfigurationClient : IDisposable
     private const int ReadChunkBytes = 64 * 1024;
     private static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(60);
 
-    private readonly ConfigurationAnchor _anchor;
+    private volatile ConfigurationAnchor _anchor;
     private readonly HttpClient _http;
     private readonly ConfigurationClientOptions _options;
     private readonly TimeProvider _time;
@@ -51,6 +51,9 @@ public sealed class ConfigurationClient : IDisposable
         _time = time ?? TimeProvider.System;
         _verifier = new ConfigurationVerifier(new ConfigurationVerifierOptions { MaxContentBytes = options.MaxContentBytes, ClockSkew = options.ClockSkew });
     }
+
+    /// <summary>The anchor in use: the one given at construction or the last <see cref="ReplaceAnchor"/>.</summary>
+    public ConfigurationAnchor Anchor => _anchor;
 
     /// <summary>The held configuration, possibly expired; use <see cref="TryGetValid(out GlobalConfiguration)"/> to decide anything.</summary>
     public GlobalConfiguration? Current => _current?.Configuration;
@@ -141,9 +144,10 @@ public sealed class ConfigurationClient : IDisposable
             var attemptAt = _time.GetUtcNow();
             _status = _status with { LastAttempt = attemptAt, Attempts = _status.Attempts + 1 };
             VerificationResult<GlobalConfiguration> result = default;
-            foreach (var url in _anchor.DownloadUrls)
+            var anchor = _anchor;
+            foreach (var url in anchor.DownloadUrls)
             {
-                result = await TryUrlAsync(new Uri(url), cancellationToken).ConfigureAwait(false);
+                result = await TryUrlAsync(anchor, new Uri(url), cancellationToken).ConfigureAwait(false);
                 if (result.IsValid)
                 {
                     return result;
@@ -189,6 +193,24 @@ public sealed class ConfigurationClient : IDisposable
         _status = _status with { NextAttemptAt = null };
     }
 
+    /// <summary>
+    /// Uses <paramref name="anchor"/> from the next download on (an operator uploaded a new anchor, e.g. after
+    /// the central authority rotated its signing key or moved). It must be valid and for the same instance:
+    /// throws <see cref="ArgumentException"/> otherwise and keeps the old one. The held configuration stays
+    /// until a download verified against the new anchor replaces it.
+    /// </summary>
+    public void ReplaceAnchor(ConfigurationAnchor anchor)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        Serialization.ConfigurationRules.Validate(anchor);
+        if (!string.Equals(anchor.InstanceId, _anchor.InstanceId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The anchor is for instance {anchor.InstanceId}, not {_anchor.InstanceId}.", nameof(anchor));
+        }
+
+        _anchor = anchor;
+    }
+
     /// <summary>The delay after <paramref name="consecutiveFailures"/> failures (at least one).</summary>
     public TimeSpan RetryDelay(int consecutiveFailures)
     {
@@ -204,7 +226,7 @@ public sealed class ConfigurationClient : IDisposable
 
     private HeldConfiguration? Held() => _current is { } c ? HeldConfiguration.From(c.Configuration, c.Signed) : null;
 
-    private async Task<VerificationResult<GlobalConfiguration>> TryUrlAsync(Uri url, CancellationToken cancellationToken)
+    private async Task<VerificationResult<GlobalConfiguration>> TryUrlAsync(ConfigurationAnchor anchor, Uri url, CancellationToken cancellationToken)
     {
         var download = await DownloadAsync(url, cancellationToken).ConfigureAwait(false);
         if (!download.IsValid)
@@ -220,7 +242,7 @@ public sealed class ConfigurationClient : IDisposable
 
         var now = _time.GetUtcNow();
         var held = Held();
-        var verified = _verifier.Verify(envelope.Value, _anchor, held, now);
+        var verified = _verifier.Verify(envelope.Value, anchor, held, now);
         if (!verified.IsValid)
         {
             return VerificationResult<GlobalConfiguration>.Fail(verified.Failure.Value, $"{url}: {verified.Message}");

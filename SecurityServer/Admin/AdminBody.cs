@@ -31,6 +31,33 @@ internal static class AdminBody
             : (body, null);
     }
 
+    /// <summary>
+    /// Reads a body of one of <paramref name="mediaTypes"/> (415 otherwise; a missing Content-Type counts as
+    /// the first), at most <paramref name="max"/> bytes (413 otherwise). Returns the media type matched.
+    /// </summary>
+    internal static async Task<(byte[]? Body, string? MediaType, AdminFailure? Failure)> ReadRawAsync(HttpContext context, int max, params string[] mediaTypes)
+    {
+        string matched;
+        if (string.IsNullOrEmpty(context.Request.ContentType))
+        {
+            matched = mediaTypes[0];
+        }
+        else if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var given)
+            && mediaTypes.FirstOrDefault(t => given.MediaType.Equals(t, StringComparison.OrdinalIgnoreCase)) is { } found)
+        {
+            matched = found;
+        }
+        else
+        {
+            return (null, null, new AdminFailure(AdminFailureKind.UnsupportedMediaType, $"The body must be one of: {string.Join(", ", mediaTypes)}."));
+        }
+
+        var body = await ReadBoundedAsync(context, max).ConfigureAwait(false);
+        return body is null
+            ? (null, null, new AdminFailure(AdminFailureKind.TooLarge, $"The body exceeds {max} bytes."))
+            : (body, matched, null);
+    }
+
     internal static int MaxBytes(HttpContext context) =>
         context.RequestServices.GetRequiredService<IOptions<ServiceRegistryOptions>>().Value.MaxAdminRequestBytes;
 

@@ -27,13 +27,13 @@ public enum AdminFailureKind
     /// <summary>The body is not JSON (<c>request.unsupported_media_type</c>, 415).</summary>
     UnsupportedMediaType,
 
-    /// <summary>No valid API key was presented (<c>auth.unauthenticated</c>, 401).</summary>
+    /// <summary>No valid API key was presented (<c>admin.unauthorized</c>, 401).</summary>
     Unauthenticated,
 
-    /// <summary>The key's roles do not allow the operation (<c>auth.forbidden</c>, 403).</summary>
+    /// <summary>The key's roles do not allow the operation (<c>admin.forbidden</c>, 403).</summary>
     Forbidden,
 
-    /// <summary>Key management was attempted from a non-loopback address (<c>auth.loopback_only</c>, 403).</summary>
+    /// <summary>Key management was attempted from a non-loopback address (<c>admin.loopback_only</c>, 403).</summary>
     LoopbackOnly,
 
     /// <summary>The configuration file could not be written; nothing changed (<c>registry.write_failed</c>, 500).</summary>
@@ -47,4 +47,25 @@ public enum AdminFailureKind
 
     /// <summary>The change clashes with something that exists, e.g. a service code taken by another service (<c>registry.conflict</c>, 409).</summary>
     Conflict,
+
+    /// <summary>The API key sent more requests than its rate allows (<c>admin.rate_limited</c>, 429 with <c>Retry-After</c>).</summary>
+    RateLimited,
+
+    /// <summary>The server is initialised already (<c>admin.already_initialised</c>, 409).</summary>
+    AlreadyInitialised,
+
+    /// <summary>The operation needs an initialised server (<c>admin.not_initialised</c>, 409).</summary>
+    ServerNotInitialised,
+
+    /// <summary>A component the operation needs is not part of this server's host (<c>admin.unavailable</c>, 503).</summary>
+    Unavailable,
+
+    /// <summary>An uploaded anchor does not parse (<c>anchor.invalid</c>, 422).</summary>
+    AnchorInvalid,
+
+    /// <summary>An uploaded anchor is for another instance (<c>anchor.wrong_instance</c>, 409).</summary>
+    AnchorWrongInstance,
+
+    /// <summary>A failure decided by the Signer or onboarding, which carries its own code (<c>signer.*</c>, <c>onboarding.*</c>); see <see cref="AdminErrors.DelegatedStatus"/>.</summary>
+    Delegated,
 }

@@ -20,4 +20,10 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 4106, Level = LogLevel.Error, Message = "Admin change {Action} on {Target} could not be written; nothing changed")]
     internal static partial void WriteFailed(ILogger logger, Exception exception, string action, string target);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "API key {KeyId} is over its rate limit; retry after {Seconds} s")]
+    internal static partial void RateLimited(ILogger logger, string keyId, int seconds);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Error, Message = "Admin audit line for {Action} on {Target} could not be written")]
+    internal static partial void AuditFailed(ILogger logger, Exception exception, string action, string target);
 }

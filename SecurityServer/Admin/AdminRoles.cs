@@ -3,24 +3,22 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace ExchangeGateway.SecurityServer.Admin;
 
-/// <summary>The role matrix and the roles' names; the only place that decides who may do what.</summary>
+/// <summary>The role matrix (ISSUE6-CONTRACTS.md) and the roles' names; the only place that decides who may do what.</summary>
 public static class AdminRoles
 {
     private static readonly FrozenDictionary<AdminRole, FrozenSet<AdminPermission>> Matrix = new Dictionary<AdminRole, FrozenSet<AdminPermission>>
     {
-        [AdminRole.Observer] = FrozenSet.ToFrozenSet([AdminPermission.ReadRegistry]),
-        [AdminRole.ServiceAdministrator] = FrozenSet.ToFrozenSet([AdminPermission.ReadRegistry, AdminPermission.ManageServices]),
-        [AdminRole.SystemAdministrator] = FrozenSet.ToFrozenSet(Enum.GetValues<AdminPermission>()),
+        [AdminRole.SystemAdministrator] = FrozenSet.ToFrozenSet(Enum.GetValues<AdminPermission>().Where(p => p != AdminPermission.ReadMessageLog)),
+        [AdminRole.SecurityOfficer] = FrozenSet.ToFrozenSet([AdminPermission.ReadRegistry, AdminPermission.ManageKeys, AdminPermission.ReadDiagnostics]),
+        [AdminRole.RegistrationOfficer] = FrozenSet.ToFrozenSet([AdminPermission.ReadRegistry, AdminPermission.ManageClients, AdminPermission.ReadDiagnostics]),
+        [AdminRole.ServiceAdministrator] = FrozenSet.ToFrozenSet([AdminPermission.ReadRegistry, AdminPermission.ManageServices, AdminPermission.ReadDiagnostics]),
+        [AdminRole.Observer] = FrozenSet.ToFrozenSet([AdminPermission.ReadRegistry, AdminPermission.ReadDiagnostics]),
+        [AdminRole.Auditor] = FrozenSet.ToFrozenSet([AdminPermission.ReadMessageLog, AdminPermission.ReadAudit]),
     }.ToFrozenDictionary();
 
-    private static readonly FrozenDictionary<string, AdminRole> ByName = new Dictionary<string, AdminRole>(StringComparer.Ordinal)
-    {
-        ["system-administrator"] = AdminRole.SystemAdministrator,
-        ["service-administrator"] = AdminRole.ServiceAdministrator,
-        ["observer"] = AdminRole.Observer,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, AdminRole> ByName = Enum.GetValues<AdminRole>().ToFrozenDictionary(Name, r => r, StringComparer.Ordinal);
 
-    /// <summary>The role names accepted on input.</summary>
+    /// <summary>The role names accepted on input, sorted.</summary>
     public static IEnumerable<string> Names => ByName.Keys.Order(StringComparer.Ordinal);
 
     /// <summary>True when any of <paramref name="roles"/> grants <paramref name="permission"/>.</summary>
@@ -34,8 +32,11 @@ public static class AdminRoles
     public static string Name(AdminRole role) => role switch
     {
         AdminRole.SystemAdministrator => "system-administrator",
+        AdminRole.SecurityOfficer => "security-officer",
+        AdminRole.RegistrationOfficer => "registration-officer",
         AdminRole.ServiceAdministrator => "service-administrator",
         AdminRole.Observer => "observer",
+        AdminRole.Auditor => "auditor",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
     };
 

@@ -38,12 +38,13 @@ public static partial class RegistryAdminApi
     public static IEndpointRouteBuilder MapRegistryAdminApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapGet(Prefix + "/openapi.json", OpenApiDocument);
         var api = endpoints.MapGroup(Prefix).AddEndpointFilter<AdminApiKeyFilter>();
 
         api.MapGet("/clients", ListClients).WithMetadata(new AdminAccess(AdminPermission.ReadRegistry, "client.list"));
         api.MapGet("/clients/{clientId}", GetClient).WithMetadata(new AdminAccess(AdminPermission.ReadRegistry, "client.read"));
-        api.MapPut("/clients/{clientId}", PutClient).WithMetadata(new AdminAccess(AdminPermission.ManageServices, "client.put"));
-        api.MapDelete("/clients/{clientId}", DeleteClient).WithMetadata(new AdminAccess(AdminPermission.ManageServices, "client.delete"));
+        api.MapPut("/clients/{clientId}", PutClient).WithMetadata(new AdminAccess(AdminPermission.ManageClients, "client.put"));
+        api.MapDelete("/clients/{clientId}", DeleteClient).WithMetadata(new AdminAccess(AdminPermission.ManageClients, "client.delete"));
 
         api.MapGet("/clients/{clientId}/services/{serviceCode}", GetService).WithMetadata(new AdminAccess(AdminPermission.ReadRegistry, "service.read"));
         api.MapPut("/clients/{clientId}/services/{serviceCode}", PutService).WithMetadata(new AdminAccess(AdminPermission.ManageServices, "service.put"));
@@ -51,6 +52,11 @@ public static partial class RegistryAdminApi
         api.MapPut("/clients/{clientId}/services/{serviceCode}/access-rights", PutAccessRights).WithMetadata(new AdminAccess(AdminPermission.ManageServices, "access-rights.put"));
 
         MapServiceDescriptions(api);
+        MapClients(api);
+        MapLocalGroups(api);
+        MapSystem(api);
+        MapTokens(api);
+        MapDiagnostics(api);
         MapBackups(api);
 
         api.MapGet("/api-keys", ListKeys).WithMetadata(new AdminAccess(AdminPermission.ManageApiKeys, "api-key.list", LoopbackOnly: true));
@@ -110,7 +116,7 @@ public static partial class RegistryAdminApi
         return Change(context, store, "client.put", id!.ToString(), local =>
         {
             var existing = local.FindClient(id);
-            var client = settings.Value with { Services = existing?.Services ?? [], Descriptions = existing?.Descriptions ?? [] };
+            var client = settings.Value with { Services = existing?.Services ?? [], Descriptions = existing?.Descriptions ?? [], LocalGroups = existing?.LocalGroups ?? [] };
             var next = local.WithClient(client);
             return next.Success
                 ? LocalConfigurationChange.Commit(next.Value, Outcome.Ok(

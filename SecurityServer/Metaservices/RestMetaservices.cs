@@ -53,7 +53,7 @@ public static class RestMetaservices
         foreach (var service in client.Services.Where(s => s.Type == ServiceType.Rest))
         {
             var granted = service.AccessRights
-                .Where(r => r.Subject.Matches(caller, global))
+                .Where(r => r.Subject.Matches(caller, global, client))
                 .Select(r => (r.Method ?? ServiceEndpoint.AnyMethod, r.Path?.Text ?? PathGlob.AnyPath.Text))
                 .Distinct()
                 .ToList();
@@ -88,7 +88,7 @@ public static class RestMetaservices
             return MetaserviceResult<ServiceDocument>.Fail(MetaserviceError.UnknownService, $"{provider} offers no REST service '{serviceCode}'.");
         }
 
-        if (!MayCall(service, global, caller))
+        if (!MayCall(service, global, caller, client))
         {
             return MetaserviceResult<ServiceDocument>.Fail(MetaserviceError.AccessDenied, $"{caller} may not call {provider}/{serviceCode}.");
         }
@@ -104,12 +104,12 @@ public static class RestMetaservices
         return MetaserviceResult<ServiceDocument>.Ok(new ServiceDocument(bytes, type));
     }
 
-    /// <summary>True when some right of <paramref name="service"/> names <paramref name="caller"/>, whatever its method and path.</summary>
-    public static bool MayCall(LocalService service, GlobalConfiguration? global, ClientId caller)
+    /// <summary>True when some right of <paramref name="service"/> names <paramref name="caller"/>, whatever its method and path; local-group rights need <paramref name="provider"/>.</summary>
+    public static bool MayCall(LocalService service, GlobalConfiguration? global, ClientId caller, LocalClient? provider = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(caller);
-        return service.AccessRights.Any(r => r.Subject.Matches(caller, global));
+        return service.AccessRights.Any(r => r.Subject.Matches(caller, global, provider));
     }
 
     internal static MetaserviceResult<T> UnknownProvider<T>(SubsystemId provider)

@@ -37,7 +37,7 @@ public static class SoapMetaservices
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(caller);
         return local.FindSubsystem(provider) is { } client
-            ? MetaserviceResult<IReadOnlyList<ServiceId>>.Ok(Ids(provider, client.Services.Where(s => s.Type == ServiceType.Soap && RestMetaservices.MayCall(s, global, caller))))
+            ? MetaserviceResult<IReadOnlyList<ServiceId>>.Ok(Ids(provider, client.Services.Where(s => s.Type == ServiceType.Soap && RestMetaservices.MayCall(s, global, caller, client))))
             : RestMetaservices.UnknownProvider<IReadOnlyList<ServiceId>>(provider);
     }
 
@@ -88,7 +88,7 @@ public static class SoapMetaservices
             return MetaserviceResult<ServiceDocument>.Fail(MetaserviceError.UnknownService, $"{provider} offers no SOAP service '{name}'.");
         }
 
-        if (!RestMetaservices.MayCall(service, global, caller))
+        if (!RestMetaservices.MayCall(service, global, caller, client))
         {
             return MetaserviceResult<ServiceDocument>.Fail(MetaserviceError.AccessDenied, $"{caller} may not call {provider}/{name}.");
         }

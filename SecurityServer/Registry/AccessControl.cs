@@ -5,7 +5,7 @@ namespace ExchangeGateway.SecurityServer.Registry;
 
 /// <summary>
 /// The provider side's access decision (ARCHITECTURE.md §2, step 4): default deny; a right grants a
-/// subsystem or a global group the whole service or one method on paths matching a glob. Stateless and
+/// subsystem, a global group or a local group the whole service or one method on paths matching a glob. Stateless and
 /// allocation-light, for the hot path.
 /// </summary>
 public static class AccessControl
@@ -42,7 +42,7 @@ public static class AccessControl
             return AccessDecision.UnknownService;
         }
 
-        if (!IsGranted(found, global, caller, method, rawPath))
+        if (!IsGranted(found, global, caller, method, rawPath, local.FindSubsystem(service.Client)))
         {
             return AccessDecision.AccessDenied;
         }
@@ -52,9 +52,10 @@ public static class AccessControl
 
     /// <summary>
     /// True when some right of <paramref name="service"/> covers the caller, the method and the path. The
-    /// path must already have passed <see cref="RequestPathRules.Check"/>.
+    /// path must already have passed <see cref="RequestPathRules.Check"/>. Local-group rights need
+    /// <paramref name="provider"/>, the client offering the service; without it they grant nothing.
     /// </summary>
-    public static bool IsGranted(LocalService service, GlobalConfiguration? global, ClientId caller, string method, string rawPath)
+    public static bool IsGranted(LocalService service, GlobalConfiguration? global, ClientId caller, string method, string rawPath, LocalClient? provider = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(rawPath);
@@ -65,7 +66,7 @@ public static class AccessControl
         {
             if (right.Covers(method, rawPath)
                 && (ReferenceEquals(withoutParameters, rawPath) || right.Covers(method, withoutParameters))
-                && right.Subject.Matches(caller, global))
+                && right.Subject.Matches(caller, global, provider))
             {
                 return true;
             }

@@ -28,6 +28,52 @@ public sealed record LocalClient
     /// <summary>The service descriptions (WSDL, OpenAPI) it registered; empty for a member client.</summary>
     public ImmutableArray<ServiceDescription> Descriptions { get; init; } = [];
 
+    /// <summary>The client's local groups (<c>local-group:CODE</c> in its access rights), in creation order.</summary>
+    public ImmutableArray<LocalGroup> LocalGroups { get; init; } = [];
+
+    /// <summary>The local group with <paramref name="code"/> (ordinal), or null.</summary>
+    public LocalGroup? FindLocalGroup(string code)
+    {
+        foreach (var group in LocalGroups)
+        {
+            if (string.Equals(group.Code, code, StringComparison.Ordinal))
+            {
+                return group;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A copy with <paramref name="group"/> added, or replacing the one with its code (in place).</summary>
+    public LocalClient WithLocalGroup(LocalGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        for (var i = 0; i < LocalGroups.Length; i++)
+        {
+            if (string.Equals(LocalGroups[i].Code, group.Code, StringComparison.Ordinal))
+            {
+                return this with { LocalGroups = LocalGroups.SetItem(i, group) };
+            }
+        }
+
+        return this with { LocalGroups = LocalGroups.Add(group) };
+    }
+
+    /// <summary>A copy without the local group <paramref name="code"/>; the same instance when there is none.</summary>
+    public LocalClient WithoutLocalGroup(string code)
+    {
+        for (var i = 0; i < LocalGroups.Length; i++)
+        {
+            if (string.Equals(LocalGroups[i].Code, code, StringComparison.Ordinal))
+            {
+                return this with { LocalGroups = LocalGroups.RemoveAt(i) };
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>The description with <paramref name="id"/> (ordinal), or null.</summary>
     public ServiceDescription? FindDescription(string id)
     {

@@ -95,6 +95,22 @@ public static class LocalConfigurationRules
             }
         }
 
+        var groups = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in client.LocalGroups)
+        {
+            ArgumentNullException.ThrowIfNull(group);
+            var problem = CheckLocalGroup(client.Id, group);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (!groups.Add(group.Code))
+            {
+                return $"{where} has the local group '{group.Code}' more than once";
+            }
+        }
+
         var codes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in client.Services)
         {
@@ -103,6 +119,14 @@ public static class LocalConfigurationRules
             if (problem is not null)
             {
                 return problem;
+            }
+
+            foreach (var right in service.AccessRights)
+            {
+                if (right.Subject.LocalGroupCode is { } groupCode && !groups.Contains(groupCode))
+                {
+                    return $"{where}, service '{service.Code}': the access right for {right.Subject} names no local group of this client";
+                }
             }
 
             if (!codes.Add(service.Code))
@@ -126,6 +150,62 @@ public static class LocalConfigurationRules
         }
 
         return null;
+    }
+
+    /// <summary>Null when <paramref name="group"/> is a valid local group of <paramref name="client"/>, otherwise why not.</summary>
+    public static string? CheckLocalGroup(ClientId client, LocalGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(group);
+        var where = $"client {client}, local group '{group.Code}'";
+        if (CheckLocalGroupCode(group.Code) is { } codeProblem)
+        {
+            return $"client {client}: {codeProblem}";
+        }
+
+        if (group.Description is null || group.Description.Length > LocalGroup.MaxDescriptionLength || group.Description.Any(char.IsControl))
+        {
+            return $"{where}: the description must be at most {LocalGroup.MaxDescriptionLength} characters without control characters";
+        }
+
+        if (group.Members.Length > LocalGroup.MaxMembers)
+        {
+            return $"{where} has more than {LocalGroup.MaxMembers} members";
+        }
+
+        var seen = new HashSet<ClientId>();
+        foreach (var member in group.Members)
+        {
+            if (member is null)
+            {
+                return $"{where} has a member without an id";
+            }
+
+            if (!string.Equals(member.Member.Instance, client.Member.Instance, StringComparison.Ordinal))
+            {
+                return $"{where}: member {member} belongs to another instance";
+            }
+
+            if (!seen.Add(member))
+            {
+                return $"{where} lists {member} more than once";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when <paramref name="code"/> is a valid local group code (the identifier rules of a global group code).</summary>
+    public static string? CheckLocalGroupCode(string? code)
+    {
+        if (string.IsNullOrEmpty(code) || code.Contains('/', StringComparison.Ordinal))
+        {
+            return "a local group code must be 1 to 255 identifier characters";
+        }
+
+        // The same character rules as a global group's code, checked by the one identifier parser.
+        var parsed = GlobalGroupId.TryParse("X/" + code);
+        return parsed.Success ? null : $"local group code: {parsed.Message}";
     }
 
     /// <summary>Null when <paramref name="description"/> is valid for <paramref name="owner"/>, otherwise why not.</summary>

@@ -25,7 +25,7 @@ namespace ExchangeGateway.SecurityServer.Registry;
 /// <c>method</c> and <c>path</c> absent (the whole service); a service's <c>version</c> and
 /// <c>descriptionId</c> absent; a client's <c>descriptions</c> empty. The writer always writes every member
 /// except an absent method, path, version, descriptionId or description member and an empty
-/// <c>descriptions</c> (so files without SOAP services or descriptions are written as before), two-space
+/// <c>descriptions</c> or <c>localGroups</c> (so files without SOAP services, descriptions or local groups are written as before), two-space
 /// indented, members in the contract's order, with a final newline.
 /// </remarks>
 public static class LocalConfigurationSerializer
@@ -108,6 +108,76 @@ public static class LocalConfigurationSerializer
     /// <summary>Reads an admin API body holding an array of access rights as in <c>serverconf.json</c>.</summary>
     public static ParseResult<ImmutableArray<AccessRight>> ReadAccessRights(ReadOnlyMemory<byte> utf8, int maxBytes) =>
         Parse(utf8, maxBytes, "access rights", root => StrictJsonObject.ReadArray(root, "$", ReadAccessRight).ToImmutableArray());
+
+    /// <summary>
+    /// Reads the admin API body that adds a client, <c>{"id": …, "connectionType": …, "isCertificates": […]}</c>
+    /// (<c>id</c> required), as a client in state saved with no services.
+    /// </summary>
+    public static ParseResult<LocalClient> ReadNewClient(ReadOnlyMemory<byte> utf8, int maxBytes) =>
+        Parse(utf8, maxBytes, "client", root =>
+        {
+            var o = new StrictJsonObject(root, "$");
+            var client = new LocalClient
+            {
+                Id = Identifier(o.Required("id"), o.At("id"), ClientId.TryParse),
+                ConnectionType = ReadConnectionType(o),
+                IsCertificateHashes = [.. o.Array("isCertificates", required: false, StrictJsonObject.ReadString)],
+            };
+            o.End();
+            return client;
+        });
+
+    /// <summary>
+    /// Reads the admin API body that creates a local group of <paramref name="client"/>,
+    /// <c>{"code": …, "description": …, "members": […]}</c> (members optional), checked with
+    /// <see cref="LocalConfigurationRules.CheckLocalGroup"/>.
+    /// </summary>
+    public static ParseResult<LocalGroup> ReadLocalGroup(ReadOnlyMemory<byte> utf8, int maxBytes, ClientId client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return Parse(utf8, maxBytes, "local group", root =>
+        {
+            var group = ReadLocalGroupObject(root, "$");
+            return LocalConfigurationRules.CheckLocalGroup(client, group) is { } problem
+                ? throw new LocalConfigurationFormatException(problem)
+                : group;
+        });
+    }
+
+    /// <summary>Reads the admin API body that adds local group members, <c>{"members": [clientId, …]}</c> (at least one).</summary>
+    public static ParseResult<ImmutableArray<ClientId>> ReadGroupMembers(ReadOnlyMemory<byte> utf8, int maxBytes) =>
+        Parse(utf8, maxBytes, "members", root =>
+        {
+            var o = new StrictJsonObject(root, "$");
+            var members = o.Array("members", required: true, (m, p) => Identifier(m, p, ClientId.TryParse));
+            o.End();
+            return members.Count == 0
+                ? throw new LocalConfigurationFormatException("$.members must name at least one client")
+                : members.ToImmutableArray();
+        });
+
+    /// <summary>One local group object as in the file (the admin API's representation).</summary>
+    public static byte[] WriteLocalGroup(LocalGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        return Write(w => WriteLocalGroup(w, group));
+    }
+
+    /// <summary>An array of local group objects as in the file.</summary>
+    public static byte[] WriteLocalGroups(IEnumerable<LocalGroup> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return Write(w =>
+        {
+            w.WriteStartArray();
+            foreach (var group in groups)
+            {
+                WriteLocalGroup(w, group);
+            }
+
+            w.WriteEndArray();
+        });
+    }
 
     /// <summary>The file bytes of <paramref name="configuration"/>: UTF-8, two-space indented, final newline.</summary>
     public static byte[] Write(LocalConfiguration configuration)
@@ -224,7 +294,46 @@ public static class LocalConfigurationSerializer
             w.WriteEndArray();
         }
 
+        if (!client.LocalGroups.IsEmpty)
+        {
+            w.WriteStartArray("localGroups");
+            foreach (var group in client.LocalGroups)
+            {
+                WriteLocalGroup(w, group);
+            }
+
+            w.WriteEndArray();
+        }
+
         w.WriteEndObject();
+    }
+
+    private static void WriteLocalGroup(Utf8JsonWriter w, LocalGroup group)
+    {
+        w.WriteStartObject();
+        w.WriteString("code", group.Code);
+        w.WriteString("description", group.Description);
+        w.WriteStartArray("members");
+        foreach (var member in group.Members)
+        {
+            w.WriteStringValue(member.ToString());
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static LocalGroup ReadLocalGroupObject(JsonElement e, string path)
+    {
+        var o = new StrictJsonObject(e, path);
+        var group = new LocalGroup
+        {
+            Code = o.String("code"),
+            Description = o.String("description"),
+            Members = [.. o.Array("members", required: false, (m, p) => Identifier(m, p, ClientId.TryParse))],
+        };
+        o.End();
+        return group;
     }
 
     private static void WriteDescription(Utf8JsonWriter w, ServiceDescription d)
@@ -352,6 +461,7 @@ public static class LocalConfigurationSerializer
         var hashes = o.Array("isCertificates", required: false, StrictJsonObject.ReadString);
         var services = o.Array("services", required: false, (s, p) => ReadServiceObject(s, p, expectedCode: null));
         var descriptions = o.Array("descriptions", required: false, ReadDescription);
+        var localGroups = o.Array("localGroups", required: false, ReadLocalGroupObject);
         o.End();
         return new LocalClient
         {
@@ -360,6 +470,7 @@ public static class LocalConfigurationSerializer
             IsCertificateHashes = [.. hashes],
             Services = [.. services],
             Descriptions = [.. descriptions],
+            LocalGroups = [.. localGroups],
         };
     }
 

@@ -58,6 +58,7 @@ public static partial class ServiceRegistryServiceCollectionExtensions
             sp.GetRequiredService<DescriptionFetcher>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<LocalConfigurationStartup>();
+        services.AddAdminApi();
         return services;
     }
 

@@ -2,7 +2,7 @@ using ExchangeGateway.Signer.Keys;
 
 namespace ExchangeGateway.Signer.Enrolment;
 
-/// <summary>Settings of <see cref="DevCaEnrolment"/>.</summary>
+/// <summary>Settings of <see cref="TokenEnrolment"/>.</summary>
 public sealed record EnrolmentOptions
 {
     /// <summary>The defaults: ECDSA P-256 keys, 30 s per HTTP request, the system clock.</summary>

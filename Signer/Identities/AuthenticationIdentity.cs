@@ -16,9 +16,9 @@ public sealed class AuthenticationIdentity : IDisposable
 
     /// <summary>
     /// Wraps a certificate that carries its private key, with its issuing chain (issuer first). The
-    /// identity takes ownership of the certificates. The key store's identities come from
-    /// <see cref="Keys.SoftwareKeyStore.LoadAuthenticationIdentity"/>; this constructor serves hosts and
-    /// tests with certificates from elsewhere (a test PKI).
+    /// identity takes ownership of the certificates. The server's identity comes from
+    /// <see cref="Tokens.SoftwareToken.GetAuthenticationIdentity"/>; this constructor also serves tests with
+    /// certificates from elsewhere (a test PKI).
     /// </summary>
     /// <exception cref="ArgumentException">The certificate carries no private key.</exception>
     public AuthenticationIdentity(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain)

@@ -35,7 +35,7 @@ internal sealed class AdminTestHost : IAsyncDisposable
 
     public AdminApiKeyStore Keys => Host.App.Services.GetRequiredService<AdminApiKeyStore>();
 
-    public static async Task<AdminTestHost> StartAsync(string dataDirectory)
+    public static async Task<AdminTestHost> StartAsync(string dataDirectory, Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new CapturingLoggerProvider();
         var host = await LoopbackHost.StartAsync(
@@ -48,6 +48,7 @@ internal sealed class AdminTestHost : IAsyncDisposable
                     o.MaxAdminRequestBytes = MaxBodyBytes;
                 });
                 builder.Services.AddExchangeMetrics();
+                configure?.Invoke(builder);
             },
             app =>
             {
@@ -65,6 +66,8 @@ internal sealed class AdminTestHost : IAsyncDisposable
             });
         return new AdminTestHost(host, logs);
     }
+
+    public AdminAuditLog Audit => Host.App.Services.GetRequiredService<AdminAuditLog>();
 
     public HttpClient Client(string? key)
     {

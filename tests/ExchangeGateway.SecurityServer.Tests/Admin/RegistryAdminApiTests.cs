@@ -128,22 +128,22 @@ public sealed class RegistryAdminApiTests : IAsyncLifetime
     {
         using var none = _host.Client(null);
         var response = await none.GetAsync("api/v1/clients");
-        await AssertProblem(response, HttpStatusCode.Unauthorized, "auth.unauthenticated");
+        await AssertProblem(response, HttpStatusCode.Unauthorized, "admin.unauthorized");
         Assert.Equal("X-Api-Key", response.Headers.WwwAuthenticate.Single().Scheme);
 
         foreach (var key in new[] { "nonsense", _key[..^1] + (_key[^1] == 'A' ? 'B' : 'A'), "0123456789abcdef." + new string('A', 43) })
         {
             using var bad = _host.Client(key);
-            await AssertProblem(await bad.GetAsync("api/v1/clients"), HttpStatusCode.Unauthorized, "auth.unauthenticated");
+            await AssertProblem(await bad.GetAsync("api/v1/clients"), HttpStatusCode.Unauthorized, "admin.unauthorized");
         }
 
         using var bearer = _host.Host.CreateClient();
         bearer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _key);
-        await AssertProblem(await bearer.GetAsync("api/v1/clients"), HttpStatusCode.Unauthorized, "auth.unauthenticated");
+        await AssertProblem(await bearer.GetAsync("api/v1/clients"), HttpStatusCode.Unauthorized, "admin.unauthorized");
 
         using var twice = _host.Host.CreateClient();
         twice.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", ["X-Api-Key " + _key, "X-Api-Key " + _key]);
-        await AssertProblem(await twice.GetAsync("api/v1/clients"), HttpStatusCode.Unauthorized, "auth.unauthenticated");
+        await AssertProblem(await twice.GetAsync("api/v1/clients"), HttpStatusCode.Unauthorized, "admin.unauthorized");
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class RegistryAdminApiTests : IAsyncLifetime
         using var none = _host.Client(null);
         var before = _host.Store.Current;
 
-        await AssertProblem(await none.PutAsync($"api/v1/clients/{Hospital}", Body("{}")), HttpStatusCode.Unauthorized, "auth.unauthenticated");
+        await AssertProblem(await none.PutAsync($"api/v1/clients/{Hospital}", Body("{}")), HttpStatusCode.Unauthorized, "admin.unauthorized");
 
         Assert.Same(before, _host.Store.Current);
     }
@@ -169,7 +169,7 @@ public sealed class RegistryAdminApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         Assert.False((await Json(revoked)).RootElement.GetProperty("active").GetBoolean());
 
-        await AssertProblem(await observer.GetAsync("api/v1/clients"), HttpStatusCode.Unauthorized, "auth.unauthenticated");
+        await AssertProblem(await observer.GetAsync("api/v1/clients"), HttpStatusCode.Unauthorized, "admin.unauthorized");
     }
 
     [Fact]
@@ -177,12 +177,14 @@ public sealed class RegistryAdminApiTests : IAsyncLifetime
     {
         using var observer = _host.Client(_host.CreateKey(AdminRole.Observer));
         using var services = _host.Client(_host.CreateKey(AdminRole.ServiceAdministrator));
+        using var registration = _host.Client(_host.CreateKey(AdminRole.RegistrationOfficer));
 
         Assert.Equal(HttpStatusCode.OK, (await observer.GetAsync($"api/v1/clients/{Consumer}/services/echo")).StatusCode);
-        await AssertProblem(await observer.PutAsync($"api/v1/clients/{Hospital}", Body("{}")), HttpStatusCode.Forbidden, "auth.forbidden");
-        await AssertProblem(await observer.DeleteAsync($"api/v1/clients/{Consumer}/services/echo"), HttpStatusCode.Forbidden, "auth.forbidden");
-        Assert.Equal(HttpStatusCode.Created, (await services.PutAsync($"api/v1/clients/{Hospital}", Body("{}"))).StatusCode);
-        await AssertProblem(await services.GetAsync("api/v1/api-keys"), HttpStatusCode.Forbidden, "auth.forbidden");
+        await AssertProblem(await observer.PutAsync($"api/v1/clients/{Hospital}", Body("{}")), HttpStatusCode.Forbidden, "admin.forbidden");
+        await AssertProblem(await observer.DeleteAsync($"api/v1/clients/{Consumer}/services/echo"), HttpStatusCode.Forbidden, "admin.forbidden");
+        await AssertProblem(await services.PutAsync($"api/v1/clients/{Hospital}", Body("{}")), HttpStatusCode.Forbidden, "admin.forbidden");
+        Assert.Equal(HttpStatusCode.Created, (await registration.PutAsync($"api/v1/clients/{Hospital}", Body("{}"))).StatusCode);
+        await AssertProblem(await services.GetAsync("api/v1/api-keys"), HttpStatusCode.Forbidden, "admin.forbidden");
         Assert.NotNull(_host.Store.Current!.FindService(ServiceId.Parse("DEV/GOV/70000001/consumer/echo")));
     }
 
@@ -193,7 +195,7 @@ public sealed class RegistryAdminApiTests : IAsyncLifetime
         using var remote = new HttpRequestMessage(HttpMethod.Get, "api/v1/api-keys");
         remote.Headers.Add(AdminTestHost.RemoteAddressHeader, "192.0.2.10");
 
-        await AssertProblem(await http.SendAsync(remote), HttpStatusCode.Forbidden, "auth.loopback_only");
+        await AssertProblem(await http.SendAsync(remote), HttpStatusCode.Forbidden, "admin.loopback_only");
 
         using var remoteRead = new HttpRequestMessage(HttpMethod.Get, "api/v1/clients");
         remoteRead.Headers.Add(AdminTestHost.RemoteAddressHeader, "192.0.2.10");

@@ -165,8 +165,8 @@ public sealed class ServiceDescriptionAdminApiTests : IAsyncLifetime
         using var http = _host.Client(_host.CreateKey(AdminRole.Observer));
 
         await AssertStatus(await http.GetAsync(ServicesPath), HttpStatusCode.OK);
-        await AssertProblem(await http.PostAsync(ServicesPath, Body($$"""{"type":"wsdl","url":"{{Url("hospital")}}"}""")), HttpStatusCode.Forbidden, "auth.forbidden");
-        await AssertProblem(await http.DeleteAsync($"{ServicesPath}/1"), HttpStatusCode.Forbidden, "auth.forbidden");
+        await AssertProblem(await http.PostAsync(ServicesPath, Body($$"""{"type":"wsdl","url":"{{Url("hospital")}}"}""")), HttpStatusCode.Forbidden, "admin.forbidden");
+        await AssertProblem(await http.DeleteAsync($"{ServicesPath}/1"), HttpStatusCode.Forbidden, "admin.forbidden");
     }
 
     [Fact]

@@ -119,7 +119,13 @@ public sealed class BackupAdminApiTests : IAsyncLifetime
         var problem = await AssertProblem(await target.PostAsync("api/v1/backups/restore", Octets(File.ReadAllBytes(tampered))), HttpStatusCode.UnprocessableEntity, "backup.tampered");
 
         Assert.Equal("files/serverconf.json does not match its SHA-256 in the manifest.", problem.GetProperty("detail").GetString());
-        _target.AssertUnchanged(before);
+
+        // Only the audit log grew, by the refused restore.
+        _target.AssertUnchanged(before, AdminAuditLog.DirectoryName);
+        var audit = await File.ReadAllLinesAsync(Path.Combine(_target.DataDirectory, AdminAuditLog.DirectoryName, AdminAuditLog.FileName));
+        using var entry = JsonDocument.Parse(Assert.Single(audit));
+        Assert.Equal("backup.restore", entry.RootElement.GetProperty("action").GetString());
+        Assert.Equal("backup.tampered", entry.RootElement.GetProperty("outcome").GetString());
     }
 
     [Fact]

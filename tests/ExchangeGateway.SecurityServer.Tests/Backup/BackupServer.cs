@@ -107,9 +107,16 @@ internal sealed class BackupServer : IDisposable
         return all;
     }
 
-    public void AssertUnchanged(SortedDictionary<string, byte[]> before)
+    public void AssertUnchanged(SortedDictionary<string, byte[]> before, string? ignoredFolder = null)
     {
+        var ignored = ignoredFolder is null ? null : Path.Combine(DataDirectory, ignoredFolder);
         var after = Snapshot();
+        if (ignored is not null)
+        {
+            before = new SortedDictionary<string, byte[]>(before.Where(e => !e.Key.StartsWith(ignored, StringComparison.Ordinal)).ToDictionary(), StringComparer.Ordinal);
+            after = new SortedDictionary<string, byte[]>(after.Where(e => !e.Key.StartsWith(ignored, StringComparison.Ordinal)).ToDictionary(), StringComparer.Ordinal);
+        }
+
         Assert.Equal(before.Keys, after.Keys);
         foreach (var (path, bytes) in before)
         {

@@ -28,13 +28,9 @@ public sealed class AuthenticationIdentityTlsTests : IDisposable
     [InlineData(KeyAlgorithm.Rsa2048, KeyAlgorithm.EcdsaP256)]
     public async Task SslStream_IdentitiesFromTheKeyStoreOnBothSides_CompleteMutualTls13(KeyAlgorithm serverKey, KeyAlgorithm clientKey)
     {
-        // Keys as the Signer keeps them: PKCS#8 PEM files, loaded without any PKCS#12 round trip.
-        var serverStore = new SoftwareKeyStore(_dir.File("server"));
-        var clientStore = new SoftwareKeyStore(_dir.File("client"));
-        TestIdentities.Enrol(_pki, serverStore, KeySlot.Authentication, serverKey);
-        TestIdentities.Enrol(_pki, clientStore, KeySlot.Authentication, clientKey);
-        using var server = serverStore.LoadAuthenticationIdentity()!;
-        using var client = clientStore.LoadAuthenticationIdentity()!;
+        // Keys as the Signer keeps them: encrypted in a software token, decrypted at login, no PKCS#12 round trip.
+        using var server = TestIdentities.Authentication(_pki, _dir.File("server"), serverKey);
+        using var client = TestIdentities.Authentication(_pki, _dir.File("client"), clientKey);
 
         await AssertMutualTls13Async(server, client);
     }
@@ -43,9 +39,7 @@ public sealed class AuthenticationIdentityTlsTests : IDisposable
     public async Task SslStream_IdentityBuiltFromAFreshlyIssuedCertificate_WorksAsClient()
     {
         // CopyWithPrivateKey over a key that never touched a file: an ephemeral OpenSSL key, no PKCS#12 round trip.
-        var store = new SoftwareKeyStore(_dir.Path);
-        TestIdentities.Enrol(_pki, store, KeySlot.Authentication);
-        using var server = store.LoadAuthenticationIdentity()!;
+        using var server = TestIdentities.Authentication(_pki, _dir.File("server"));
         var issued = _pki.IssueAuthentication("DEV", "ORG", "70000002", "ss2");
         using var key = issued.GetECDsaPrivateKey()!;
         using var client = new AuthenticationIdentity(TestIdentities.Copy(issued).CopyWithPrivateKey(key), [TestIdentities.Copy(_pki.IntermediateCertificate)]);
@@ -116,9 +110,7 @@ public sealed class AuthenticationIdentityTlsTests : IDisposable
     [Fact]
     public void CertificateSha256_IsTheLowercaseHexHashOfTheDer()
     {
-        var store = new SoftwareKeyStore(_dir.Path);
-        TestIdentities.Enrol(_pki, store, KeySlot.Authentication);
-        using var identity = store.LoadAuthenticationIdentity()!;
+        using var identity = TestIdentities.Authentication(_pki, _dir.File("token"));
 
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(identity.Certificate.RawData)), identity.CertificateSha256);
         Assert.Equal(2, identity.Chain.Count);

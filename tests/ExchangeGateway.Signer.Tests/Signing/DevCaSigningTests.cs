@@ -5,7 +5,6 @@ using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Crypto.Ocsp;
 using ExchangeGateway.Common.Crypto.X509;
 using ExchangeGateway.Signer.Enrolment;
-using ExchangeGateway.Signer.Keys;
 using ExchangeGateway.Signer.Ocsp;
 using ExchangeGateway.Signer.Signing;
 using ExchangeGateway.Signer.Tests.Support;
@@ -37,17 +36,17 @@ public sealed class DevCaSigningTests : IAsyncLifetime
     [Fact]
     public async Task SignAsync_EnrolledKey_SignsUntilTheDevCaRevokesTheCertificate()
     {
-        var store = new SoftwareKeyStore(_dir.File("keys"));
-        var enrolment = await DevCaEnrolment.EnrolAsync(_http, _trust.BaseAddress, store, TestIdentities.Server);
+        using var token = TokenSupport.Initialised(_dir.File("keys"), TimeProvider.System);
+        var enrolment = await TokenEnrolment.EnrolAsync(_http, _trust.BaseAddress, token, TestIdentities.Server);
         Assert.True(enrolment.Success, enrolment.Message);
         using var ocsp = new OcspStatusManager(_http, new OcspStatusManagerOptions { StorageDirectory = _dir.File("ocsp") });
         await using var signer = new BatchingSigner(ocsp);
-        var identity = store.LoadSigningIdentity(TestIdentities.Owner)!;
+        var identity = Assert.Single(token.GetSigningIdentities(), i => i.Member == TestIdentities.Owner);
         var certificate = TestIdentities.Copy(identity.Certificate);
         signer.AddOrReplace(identity);
 
         // The authentication certificate's status is kept too (the server proxy staples and checks it).
-        using var auth = store.LoadAuthenticationIdentity()!;
+        using var auth = token.GetAuthenticationIdentity()!;
         ocsp.Track(auth.Certificate, auth.Chain);
         Assert.True(await ocsp.RefreshAsync());
         Assert.True(ocsp.IsGood(auth.Certificate));

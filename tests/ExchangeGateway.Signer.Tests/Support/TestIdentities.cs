@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using ExchangeGateway.Common.Identifiers;
-using ExchangeGateway.Signer.Enrolment;
 using ExchangeGateway.Signer.Identities;
 using ExchangeGateway.Signer.Keys;
 using ExchangeGateway.Testing.Pki;
@@ -8,21 +7,19 @@ using ExchangeGateway.TrustServices.Ca;
 
 namespace ExchangeGateway.Signer.Tests.Support;
 
-/// <summary>Certificates for keys in a <see cref="SoftwareKeyStore"/>, issued by a <see cref="TestPki"/> without HTTP.</summary>
+/// <summary>Identities issued by a <see cref="TestPki"/> without HTTP.</summary>
 internal static class TestIdentities
 {
     public static readonly MemberId Owner = MemberId.Parse("DEV/GOV/70000001");
     public static readonly MemberId Other = MemberId.Parse("DEV/ORG/70000002");
     public static readonly SecurityServerId Server = new(Owner, "ss1");
 
-    /// <summary>Generates the slot's key in the store, has the PKI certify it from a CSR, and stores the certificate with the chain.</summary>
-    public static void Enrol(TestPki pki, SoftwareKeyStore store, KeySlot slot, KeyAlgorithm algorithm = KeyAlgorithm.EcdsaP256, IssueOptions? options = null)
+    /// <summary>An authentication identity as the server gets it: a token key of <paramref name="algorithm"/>, certified by the PKI from the token's CSR, loaded back from the token.</summary>
+    public static AuthenticationIdentity Authentication(TestPki pki, string directory, KeyAlgorithm algorithm = KeyAlgorithm.EcdsaP256)
     {
-        using var key = store.LoadKey(slot) ?? store.CreateKey(slot, algorithm);
-        var subject = slot.Member is { } member ? CertificateSubjects.Signing(member) : CertificateSubjects.Authentication(Server);
-        var profile = slot.Purpose == KeyPurpose.Authentication ? CertificateProfile.Authentication : CertificateProfile.Signing;
-        using var certificate = pki.Intermediate.IssueFromCsr(DevCaEnrolment.CreateSigningRequest(subject, key), profile, options);
-        store.StoreCertificate(slot, certificate, [pki.IntermediateCertificate, pki.RootCertificate]);
+        using var token = TokenSupport.Initialised(directory, TimeProvider.System);
+        TokenSupport.Certify(pki, token, TokenSupport.Generate(token, KeyPurpose.Authentication, algorithm));
+        return token.GetAuthenticationIdentity() ?? throw new InvalidOperationException("The token has no authentication identity.");
     }
 
     /// <summary>A signing identity straight from the PKI (no files).</summary>
