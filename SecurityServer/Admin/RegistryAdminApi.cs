@@ -57,6 +57,7 @@ public static partial class RegistryAdminApi
         MapSystem(api);
         MapTokens(api);
         MapDiagnostics(api);
+        MapBackups(api);
 
         api.MapGet("/api-keys", ListKeys).WithMetadata(new AdminAccess(AdminPermission.ManageApiKeys, "api-key.list", LoopbackOnly: true));
         api.MapPost("/api-keys", CreateKey).WithMetadata(new AdminAccess(AdminPermission.ManageApiKeys, "api-key.create", LoopbackOnly: true));

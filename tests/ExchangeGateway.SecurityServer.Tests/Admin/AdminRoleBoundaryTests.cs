@@ -104,6 +104,11 @@ public sealed class AdminRoleBoundaryTests : IAsyncLifetime
         ("GET", "/api-keys", "ManageApiKeys", true),
         ("POST", "/api-keys", "ManageApiKeys", true),
         ("DELETE", "/api-keys/{keyId}", "ManageApiKeys", true),
+        ("POST", "/backups", "ManageSystem", true),
+        ("GET", "/backups", "ManageSystem", true),
+        ("GET", "/backups/{name}", "ManageSystem", true),
+        ("DELETE", "/backups/{name}", "ManageSystem", true),
+        ("POST", "/backups/restore", "ManageSystem", true),
     ];
 
     private static readonly Dictionary<string, string> Samples = new()

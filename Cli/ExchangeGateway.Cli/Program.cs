@@ -1,0 +1,3 @@
+using ExchangeGateway.Cli;
+
+return await Xgw.RunAsync(args, CliEnvironment.System).ConfigureAwait(false);
