@@ -12,6 +12,10 @@ internal static class Binaries
 
     public static string LoadBench => Dll(Path.Combine("bench", "ExchangeGateway.LoadBench"), "ExchangeGateway.LoadBench");
 
+    public static string Xgw => Dll(Path.Combine("Cli", "ExchangeGateway.Cli"), "xgw");
+
+    public static string SecurityServer => Dll("SecurityServer", "ExchangeGateway.SecurityServer");
+
     private static string Dll(string projectDirectory, string assembly)
     {
         var self = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
