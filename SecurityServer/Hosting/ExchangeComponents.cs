@@ -3,6 +3,7 @@ using ExchangeGateway.Config.Model;
 using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Storage;
 using ExchangeGateway.SecurityServer.Admin;
+using ExchangeGateway.SecurityServer.Backup;
 using ExchangeGateway.SecurityServer.Exchange;
 using ExchangeGateway.SecurityServer.Onboarding;
 using ExchangeGateway.SecurityServer.Registry;
@@ -106,6 +107,7 @@ internal static class ExchangeComponents
         services.AddSingleton<SoapServerProxy>();
         services.AddSingleton<ServerProxy>();
         services.AddOnboarding();
+        services.AddBackups();
         services.AddSingleton<AutoRegistration>();
         services.AddHostedService<ExchangeBackgroundService>();
     }

@@ -136,6 +136,28 @@ public sealed partial class XgwWalkTests(QuickstartFederationFixture federation)
         Assert.Equal("walk", body);
         using var echoed = JsonDocument.Parse(summary!);
         Assert.Equal("/hello?via=xgw", echoed.RootElement.GetProperty("target").GetString());
+
+        // A signed backup of the registered server, downloaded, and restored onto it: the token comes back
+        // logged out and opens with the same PIN.
+        var backup = await XgwAsync([.. common, "backup", "create", "--json"]);
+        Assert.True(backup.ExitCode == 0, backup.Output);
+        var backupName = backup.Json.GetProperty("name").GetString()!;
+        var listed = await XgwAsync([.. common, "backup", "list", "--json"]);
+        Assert.Equal(backupName, Assert.Single(listed.Json.EnumerateArray()).GetProperty("name").GetString());
+        var backupFile = Path.Combine(state.Path, backupName);
+        var downloaded = await XgwAsync([.. common, "backup", "download", backupName, "--out", backupFile]);
+        Assert.True(downloaded.ExitCode == 0, downloaded.Output);
+        Assert.Equal(backup.Json.GetProperty("size").GetInt64(), new FileInfo(backupFile).Length);
+
+        var restored = await XgwAsync([.. common, "backup", "restore", backupFile, "--json"]);
+        Assert.True(restored.ExitCode == 0, restored.Output);
+        Assert.Equal(Member + "/" + ServerCode, restored.Json.GetProperty("serverId").GetString());
+        var afterRestore = await XgwAsync([.. common, "status", "--json"]);
+        Assert.Equal("logged-out", afterRestore.Json.GetProperty("tokenStatus").GetString());
+        var login = await XgwAsync([.. common, "token", "login", .. pinFile]);
+        Assert.True(login.ExitCode == 0, login.Output);
+        var readyAgain = await XgwAsync(["--url", adminUrl, "wait", "ready", "--timeout", "120"]);
+        Assert.True(readyAgain.ExitCode == 0, readyAgain.Output + "\n" + ss3.Output);
     }
 
     private const int ExitUnreachable = 3;
