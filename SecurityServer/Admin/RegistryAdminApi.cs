@@ -116,7 +116,7 @@ public static partial class RegistryAdminApi
         return Change(context, store, "client.put", id!.ToString(), local =>
         {
             var existing = local.FindClient(id);
-            var client = settings.Value with { Services = existing?.Services ?? [], Descriptions = existing?.Descriptions ?? [], LocalGroups = existing?.LocalGroups ?? [] };
+            var client = settings.Value with { Status = existing?.Status ?? ClientStatus.Saved, Services = existing?.Services ?? [], Descriptions = existing?.Descriptions ?? [], LocalGroups = existing?.LocalGroups ?? [] };
             var next = local.WithClient(client);
             return next.Success
                 ? LocalConfigurationChange.Commit(next.Value, Outcome.Ok(

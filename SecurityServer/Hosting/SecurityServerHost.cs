@@ -99,7 +99,6 @@ public static class SecurityServerHost
             .Validate(o => File.Exists(o.AnchorPath), "SecurityServer:AnchorPath must name an existing anchor file")
             .ValidateOnStart();
         builder.Services.AddHttpClient(nameof(ConfigurationClient));
-        builder.Services.AddHttpClient(nameof(AutoRegistration));
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;

@@ -14,8 +14,8 @@ namespace ExchangeGateway.Quickstart.Federation;
 /// <summary>
 /// Starts the whole quickstart federation and stops it again: the in-process echo provider, then the dev
 /// trust services, the Central Server (bootstrapped through its admin API) and two security servers (each
-/// initialised with <c>init</c> and registering itself with <c>AutoRegister</c>), each a child process with
-/// its own data folder and log. Every wait is bounded; a child that dies is reported with the tail of its log.
+/// started bare and onboarded through its own admin API: token, keys, CSRs certified by the dev CA, registration
+/// with the Central Server, client, services), each a child process with its own data folder and log. Every wait is bounded; a child that dies is reported with the tail of its log.
 /// </summary>
 internal sealed partial class LocalFederation : IAsyncDisposable
 {
@@ -88,28 +88,39 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         var anchorHash = await WriteAnchorAsync(cancellationToken).ConfigureAwait(false);
         Done(step, $"{Relative(Plan.AnchorPath)} sha256 {anchorHash}");
 
-        step = Begin(6, "security servers: init (keys, CSRs, certificates)");
+        step = Begin(6, "security servers: start bare (anchor and an admin API key only)");
         foreach (var server in Plan.SecurityServers)
         {
-            await InitialiseAsync(server, cancellationToken).ConfigureAwait(false);
-        }
-
-        Done(step, string.Join(", ", Plan.SecurityServers.Select(s => s.ServerId)));
-
-        step = Begin(7, "security servers: start with AutoRegister");
-        foreach (var server in Plan.SecurityServers)
-        {
-            StartChild(server.Name, Binaries.SecurityServerDll, SecurityServerSettings(server), server.LogPath);
+            _serverApiKeys[server.Name] = await CreateApiKeyAsync(server.Name, server.Name, Binaries.SecurityServerDll, server.DataDirectory, server.AdminUrl, cancellationToken).ConfigureAwait(false);
+            WritePin(server);
+            var child = StartChild(server.Name, Binaries.SecurityServerDll, SecurityServerSettings(server), server.LogPath);
+            await WaitForOkAsync(child, server.AdminUrl + "/health/live", StartTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         Done(step, string.Join(", ", _children.Where(c => Plan.SecurityServers.Any(s => s.Name == c.Name)).Select(c => $"{c.Name} pid {c.Id}")));
 
-        step = Begin(8, "waiting until both are ready and registered");
+        step = Begin(7, "onboarding through the admin API: token, keys, CSRs to the dev CA, certificates");
+        var onboarding = Plan.SecurityServers.Select(s => new ServerOnboarding(_http, Plan, s, _serverApiKeys[s.Name])).ToList();
+        var authCertificates = new List<string>();
+        foreach (var (server, walk) in Plan.SecurityServers.Zip(onboarding))
+        {
+            authCertificates.Add(await walk.InitialiseAsync(ReadPin(server), cancellationToken).ConfigureAwait(false));
+        }
+
+        Done(step, "each server: an authentication and a signing certificate imported into its token");
+
+        step = Begin(8, "registration with the Central Server (auto-approved), clients, the echo service");
+        foreach (var (walk, auth) in onboarding.Zip(authCertificates))
+        {
+            await walk.RegisterAsync(auth, cancellationToken).ConfigureAwait(false);
+        }
+
+        await onboarding[Plan.SecurityServers.ToList().IndexOf(Plan.Provider)].AddEchoServiceAsync(cancellationToken).ConfigureAwait(false);
         var serial = await WaitUntilRegisteredAsync(cancellationToken).ConfigureAwait(false);
-        Done(step, $"global configuration serial {serial} shows both servers and their clients");
+        Done(step, $"global configuration serial {serial} shows both servers and their clients; both ready");
 
         step = Begin(9, $"SOAP sample: WSDL registered on {Plan.Provider.Name}, consumer allowed");
-        var registered = await RegisterSoapSampleAsync(cancellationToken).ConfigureAwait(false);
+        var registered = await RegisterSoapSampleAsync(onboarding[Plan.SecurityServers.ToList().IndexOf(Plan.Provider)].Admin, cancellationToken).ConfigureAwait(false);
         Done(step, registered);
 
         WriteSoapRequest();
@@ -206,12 +217,16 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         $"--SecurityServer:ClientProxyTlsUrl={server.ClientProxyTlsUrl}",
         $"--SecurityServer:ServerProxyUrl={server.ServerProxyUrl}",
         $"--SecurityServer:PublicAddress={server.PublicAddress}",
-        "--SecurityServer:AutoRegister=true",
         $"--SecurityServer:TokenPinFile={server.PinPath}",
         .. CommonHostSettings(),
     ];
 
-    /// <summary>A fresh random token PIN for <paramref name="server"/>, in a file only the owner can read; returns its path.</summary>
+    private static string ReadPin(SecurityServerPlan server) => File.ReadAllText(server.PinPath).TrimEnd('\r', '\n');
+
+    /// <summary>
+    /// A fresh random token PIN for <paramref name="server"/>, in a file only the owner can read: the quickstart
+    /// initialises the token with it, and the server reads it at every start (autologin). Returns its path.
+    /// </summary>
     private static string WritePin(SecurityServerPlan server)
     {
         var pin = "Qs-" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)).Replace('/', '_').Replace('+', '-');
@@ -409,49 +424,16 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         return hash.Success ? hash.Groups[1].Value : "?";
     }
 
-    private async Task InitialiseAsync(SecurityServerPlan server, CancellationToken cancellationToken)
-    {
-        // serverconf.json first: init writes its own only when the file is absent.
-        var serverConf = server == Plan.Provider
-            ? ServerConfWriter.Provider(server, Plan.EchoUrl, FederationPlan.ConsumerClient)
-            : ServerConfWriter.Consumer(server);
-        ServerConfWriter.Write(server.ServerConfPath, serverConf);
-        var log = Path.Combine(Plan.LogDirectory, server.Name + "-init.log");
-        var (exit, _) = await ChildProcess.RunToCompletionAsync(
-            $"{server.Name} init",
-            Binaries.SecurityServerDll,
-            [
-                "init",
-                "--server-id", server.ServerId,
-                "--trust-services", Plan.TrustServicesUrl,
-                "--pin-file", WritePin(server),
-                $"--SecurityServer:DataDirectory={server.DataDirectory}",
-                $"--SecurityServer:AnchorPath={Plan.AnchorPath}",
-                .. CommonHostSettings(),
-            ],
-            Plan.StateDirectory,
-            log,
-            CommandTimeout,
-            cancellationToken).ConfigureAwait(false);
-        if (exit != 0)
-        {
-            throw new QuickstartException($"{server.Name} init failed (exit {exit}). Last lines of {log}:\n{ChildProcess.Tail(log)}");
-        }
-
-        _serverApiKeys[server.Name] = await CreateApiKeyAsync(server.Name, server.Name, Binaries.SecurityServerDll, server.DataDirectory, server.AdminUrl, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
     /// Registers the echo provider's WSDL for the provider subsystem through ss2's admin API (ss2 fetches it and
     /// adds one SOAP service per operation), then lets the consumer subsystem call each of them.
     /// </summary>
-    private async Task<string> RegisterSoapSampleAsync(CancellationToken cancellationToken)
+    private async Task<string> RegisterSoapSampleAsync(ExchangeGateway.Cli.AdminClient admin, CancellationToken cancellationToken)
     {
-        var admin = new SecurityServerAdmin(_http, Plan.Provider.AdminUrl, _serverApiKeys[Plan.Provider.Name]);
-        var description = await admin.AddWsdlAsync(FederationPlan.ProviderClient, Plan.WsdlUrl, cancellationToken).ConfigureAwait(false);
+        var description = await admin.AddServiceDescriptionAsync(FederationPlan.ProviderClient, "wsdl", Plan.WsdlUrl, null, cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var code in FederationPlan.SoapServiceCodes)
         {
-            await admin.PutAccessRightsAsync(FederationPlan.ProviderClient, code, [FederationPlan.ConsumerClient], cancellationToken).ConfigureAwait(false);
+            await admin.PutAccessRightsAsync(FederationPlan.ProviderClient, code, [new JsonObject { ["subject"] = FederationPlan.ConsumerClient }], cancellationToken).ConfigureAwait(false);
         }
 
         var id = description.ValueKind == JsonValueKind.Object && description.TryGetProperty("id", out var d) ? d.ToString() : "?";
