@@ -39,6 +39,18 @@ public sealed class TimestampingSelection
     /// <summary>The selected names in order; empty means every approved TSA.</summary>
     public IReadOnlyList<string> Names => Volatile.Read(ref _names);
 
+    /// <summary>Re-reads the file (after a restore replaced it); throws <see cref="InvalidOperationException"/> when it is not valid (the selection stays as it was).</summary>
+    public void Reload()
+    {
+        var names = Read(FilePath);
+        lock (_gate)
+        {
+            Volatile.Write(ref _names, names);
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+    }
+
     /// <summary>
     /// The TSAs to use, in order: the <paramref name="selected"/> names that <paramref name="approved"/> still
     /// contains, or all of <paramref name="approved"/> while nothing is selected. A selected TSA the Central

@@ -1,5 +1,6 @@
 using ExchangeGateway.Config.Anchors;
 using ExchangeGateway.Config.Client;
+using ExchangeGateway.SecurityServer.Admin;
 using ExchangeGateway.SecurityServer.Hosting;
 using ExchangeGateway.SecurityServer.Registry;
 using ExchangeGateway.Signer.Tokens;
@@ -34,6 +35,8 @@ public static class BackupServiceCollectionExtensions
 
             // A restored anchor is written to AnchorPath; the configuration client downloads with it from then on.
             service.Restored += (_, _) => FollowAnchor(client, server.AnchorPath);
+            var selection = sp.GetRequiredService<TimestampingSelection>();
+            service.Restored += (_, _) => selection.Reload();
             return service;
         });
         return services;

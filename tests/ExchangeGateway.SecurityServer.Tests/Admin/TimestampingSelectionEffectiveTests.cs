@@ -32,3 +32,36 @@ public sealed class TimestampingSelectionEffectiveTests
         Assert.Empty(TimestampingSelection.Effective(Approved, n => n, ["TSA-A"]));
     }
 }
+
+/// <summary>A selection file replaced underneath (a restore) is picked up by <see cref="TimestampingSelection.Reload"/>.</summary>
+public sealed class TimestampingSelectionReloadTests
+{
+    [Fact]
+    public void Reload_FileReplacedByARestore_NamesFollowAndChangedIsRaised()
+    {
+        using var directory = new ExchangeGateway.Testing.Tools.TempDirectory();
+        var selection = new TimestampingSelection(directory.Path);
+        Assert.True(selection.Add("tsa-a"));
+        var changed = 0;
+        selection.Changed += (_, _) => changed++;
+
+        File.WriteAllText(selection.FilePath, """{"names":["tsa-b","tsa-c"]}""" + "\n");
+        selection.Reload();
+
+        Assert.Equal(["tsa-b", "tsa-c"], selection.Names);
+        Assert.Equal(1, changed);
+    }
+
+    [Fact]
+    public void Reload_InvalidFile_Throws_AndKeepsTheSelection()
+    {
+        using var directory = new ExchangeGateway.Testing.Tools.TempDirectory();
+        var selection = new TimestampingSelection(directory.Path);
+        Assert.True(selection.Add("tsa-a"));
+
+        File.WriteAllText(selection.FilePath, "{\"names\": 42}");
+
+        Assert.Throws<InvalidOperationException>(selection.Reload);
+        Assert.Equal(["tsa-a"], selection.Names);
+    }
+}
