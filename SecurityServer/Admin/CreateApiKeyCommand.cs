@@ -23,6 +23,13 @@ public static class CreateApiKeyCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        if (args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            output.WriteLine($"usage: {Name} [--name NAME] [--role ROLE]... [--data-directory DIR]");
+            output.WriteLine($"  Creates an admin API key in DIR/admin-api-keys.json and prints it once. Roles: {string.Join(", ", AdminRoles.Names)}.");
+            return 0;
+        }
+
         string? name = null;
         string? dataDirectory = null;
         var roleNames = new List<string>();

@@ -81,7 +81,14 @@ internal static class SystemCommands
         cli.SetAction(globalconf, async i => CommandOutput.Of(await i.Client.GetGlobalConfigurationDiagnosticsAsync(i.CancellationToken).ConfigureAwait(false), Human.Auto));
 
         var ocsp = Command("ocsp", "OCSP status of each token certificate");
-        cli.SetAction(ocsp, async i => CommandOutput.Of(await i.Client.GetOcspDiagnosticsAsync(i.CancellationToken).ConfigureAwait(false), Human.Auto));
+        cli.SetAction(ocsp, async i => CommandOutput.Of(await i.Client.GetOcspDiagnosticsAsync(i.CancellationToken).ConfigureAwait(false), j => Human.Table(
+            Human.Items(j),
+            ("CERTIFICATE", "certificateId"),
+            ("USAGE", "usage"),
+            ("STATE", "state"),
+            ("OCSP", "ocsp.status"),
+            ("NEXT UPDATE", "ocsp.nextUpdate"),
+            ("LAST ERROR", "ocsp.lastError"))));
 
         var tsa = Command("tsa", "Reachability and last time-stamp of each TSA");
         cli.SetAction(tsa, async i => CommandOutput.Of(await i.Client.GetTimestampingDiagnosticsAsync(i.CancellationToken).ConfigureAwait(false), Human.Auto));

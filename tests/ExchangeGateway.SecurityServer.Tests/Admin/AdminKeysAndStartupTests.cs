@@ -36,6 +36,19 @@ public sealed class AdminKeysAndStartupTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public void CreateApiKeyCommand_Help_PrintsUsage_AndCreatesNoKey(string help)
+    {
+        var output = new StringWriter();
+        var exit = CreateApiKeyCommand.Run(["create-api-key", help, "--data-directory", _dir.Path], output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("usage: create-api-key", output.ToString(), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public void CreateApiKeyCommand_Defaults_AreAnAdministratorKeyInTheDataDirectoryOption()
     {
