@@ -406,67 +406,17 @@ public sealed class ManagementRequestTypesTests : IAsyncLifetime
         (await (await _admin.GetAsync($"api/v1/security-servers/{ApiClient.Enc(id.ToString())}")).Expect(HttpStatusCode.OK))
             .GetProperty("disabledClients").EnumerateArray().Select(e => e.GetString()!).ToArray();
 
-    private async Task<HttpResponseMessage> SendAsync(string envelope)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/") };
-        return await http.PostRaw("managementservice", envelope);
-    }
+    private Task<HttpResponseMessage> SendAsync(string envelope) => ManagementServer.SendAsync(_port, envelope);
 
-    private async Task SeedAsync(HttpClient admin)
-    {
-        await (await admin.PostJson("api/v1/certification-authorities", new
-        {
-            name = "Test issuing CA",
-            certificate = _pki.IntermediateCertificate.ExportCertificatePem(),
-            ocspUrl = "http://127.0.0.1:9/ocsp",
-        })).Expect(HttpStatusCode.Created);
-        await admin.SeedMember("M1");
-        await admin.SeedMember("M2");
-    }
+    private Task SeedAsync(HttpClient admin) => ManagementServer.SeedAsync(admin, _pki);
 
-    private async Task<ConfigurationClient> NewClientAsync()
-    {
-        using var response = await _admin.GetAsync("api/v1/anchor");
-        var anchor = ConfigurationAnchorSerializer.Read(await response.Content.ReadAsByteArrayAsync());
-        Assert.True(anchor.Success, anchor.Message);
-        var storage = _dir.File("client-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(storage);
-        return new ConfigurationClient(anchor.Value, new HttpClient(), new ConfigurationClientOptions { StorageDirectory = storage }, _time);
-    }
+    private Task<ConfigurationClient> NewClientAsync() => ManagementServer.NewClientAsync(_admin, _dir, _time);
 
-    private static async Task<Config.Model.GlobalConfiguration> PollUntilAsync(ConfigurationClient client, Func<Config.Model.GlobalConfiguration, bool> condition)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var result = await client.PollOnceAsync();
-            if (result.IsValid && condition(result.Value))
-            {
-                return result.Value;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException("the expected configuration was not published within 100 polls");
-    }
+    private static Task<Config.Model.GlobalConfiguration> PollUntilAsync(ConfigurationClient client, Func<Config.Model.GlobalConfiguration, bool> condition) =>
+        ManagementServer.PollUntilAsync(client, condition);
 
     private Task<CentralServerInstance> StartServerAsync(string dataDirectory, int port, params string[] extra) =>
-        CentralServerInstance.StartAsync(
-            dataDirectory,
-            time: _time,
-            extraArgs:
-            [
-                $"--urls=http://127.0.0.1:{port}",
-                $"--CentralServer:Publication:ConfigurationUrl=http://127.0.0.1:{port}",
-                "--CentralServer:Publication:GenerationInterval=00:00:05",
-                "--CentralServer:Publication:Validity=00:01:00",
-                .. extra,
-            ]);
+        ManagementServer.StartAsync(dataDirectory, port, _time, extra);
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ManagementServer.FreePort();
 }
