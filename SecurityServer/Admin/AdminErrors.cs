@@ -52,7 +52,7 @@ public static class AdminErrors
     };
 
     /// <summary>
-    /// The HTTP status of a Signer (<c>signer.*</c>) or onboarding (<c>onboarding.*</c>) code, per the contract's
+    /// The HTTP status of a Signer (<c>signer.*</c>), onboarding (<c>onboarding.*</c>) or message-log proof (<c>messagelog.*</c>) code, per the contract's
     /// table; 500 for a code it does not know (a new code must be added here, not guessed).
     /// </summary>
     public static int DelegatedStatus(string code)
@@ -73,6 +73,8 @@ public static class AdminErrors
             "onboarding.not_found" => StatusCodes.Status404NotFound,
             "onboarding.no_global_configuration" => StatusCodes.Status503ServiceUnavailable,
             "onboarding.central_server_unreachable" or "onboarding.central_server_rejected" => StatusCodes.Status502BadGateway,
+            "messagelog.not_found" => StatusCodes.Status404NotFound,
+            "messagelog.invalid_range" => StatusCodes.Status400BadRequest,
             _ => StatusCodes.Status500InternalServerError,
         };
     }
