@@ -1,5 +1,3 @@
-using ExchangeGateway.Common.Crypto.Merkle;
-
 namespace ExchangeGateway.MessageLog.Storage;
 
 /// <summary>
@@ -40,23 +38,3 @@ public sealed class MessageLogProof<T>
     /// <inheritdoc />
     public override string ToString() => IsSuccess ? "ok" : $"{Failure} ({Item}): {Message}";
 }
-
-/// <summary>
-/// That record <see cref="Sequence"/> (leaf <see cref="LeafIndex"/> = sequence − 1) is in the tree of
-/// <see cref="Checkpoint"/>: RFC 6962 audit path, nearest the leaf first.
-/// </summary>
-/// <param name="Sequence">The record's sequence (1-based).</param>
-/// <param name="LeafHash">The record's stored leaf hash.</param>
-/// <param name="Proof">The audit path.</param>
-/// <param name="Checkpoint">The signed checkpoint whose root the path leads to.</param>
-public sealed record InclusionProofResult(long Sequence, MerkleHash LeafHash, IReadOnlyList<MerkleHash> Proof, StoredCheckpoint Checkpoint)
-{
-    /// <summary>The leaf index in the tree: records are numbered from 1, leaves from 0.</summary>
-    public long LeafIndex => Sequence - 1;
-}
-
-/// <summary>That the tree of <see cref="To"/> extends the tree of <see cref="From"/> (RFC 6962 §2.1.2).</summary>
-/// <param name="From">The older signed checkpoint.</param>
-/// <param name="To">The newer signed checkpoint.</param>
-/// <param name="Proof">The consistency proof; empty when the sizes are equal.</param>
-public sealed record ConsistencyProofResult(StoredCheckpoint From, StoredCheckpoint To, IReadOnlyList<MerkleHash> Proof);

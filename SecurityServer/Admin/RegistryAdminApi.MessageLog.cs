@@ -11,15 +11,6 @@ namespace ExchangeGateway.SecurityServer.Admin;
 /// </summary>
 public static partial class RegistryAdminApi
 {
-    /// <summary>The code of a record or checkpoint that does not exist (404).</summary>
-    public const string MessageLogNotFoundCode = "messagelog.not_found";
-
-    /// <summary>The code of sizes that are not positive or out of order (400).</summary>
-    public const string MessageLogInvalidRangeCode = "messagelog.invalid_range";
-
-    /// <summary>The code of a stored log that contradicts itself; the verifier should be run (500).</summary>
-    public const string MessageLogInconsistentCode = "messagelog.inconsistent";
-
     private const int DefaultCheckpointRead = 20;
     private const int MaxCheckpointRead = 1000;
 
@@ -145,7 +136,7 @@ public static partial class RegistryAdminApi
         if (!context.Request.Query.TryGetValue(name, out var text) || text.Count != 1
             || !long.TryParse(text[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            return (0, AdminFailure.Delegated(MessageLogInvalidRangeCode, $"{name} must be given once, as a decimal integer tree size."));
+            return (0, AdminFailure.Delegated(AdminErrors.MessageLogInvalidRange, $"{name} must be given once, as a decimal integer tree size."));
         }
 
         return (value, null);
@@ -153,9 +144,9 @@ public static partial class RegistryAdminApi
 
     private static AdminFailure ProofFailure(MessageLogProofFailure failure, string message) => failure switch
     {
-        MessageLogProofFailure.UnknownSequence or MessageLogProofFailure.NotACheckpoint => AdminFailure.Delegated(MessageLogNotFoundCode, message),
-        MessageLogProofFailure.InvalidRange => AdminFailure.Delegated(MessageLogInvalidRangeCode, message),
-        _ => AdminFailure.Delegated(MessageLogInconsistentCode, message),
+        MessageLogProofFailure.UnknownSequence or MessageLogProofFailure.NotACheckpoint => AdminFailure.Delegated(AdminErrors.MessageLogNotFound, message),
+        MessageLogProofFailure.InvalidRange => AdminFailure.Delegated(AdminErrors.MessageLogInvalidRange, message),
+        _ => AdminFailure.Delegated(AdminErrors.MessageLogInconsistent, message),
     };
 
     private static void WriteHashes(Utf8JsonWriter w, string name, IReadOnlyList<MerkleHash> hashes)
