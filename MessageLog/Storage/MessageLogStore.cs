@@ -56,6 +56,7 @@ public sealed class MessageLogStore : IAsyncDisposable
     private int _refusing;
     private int _disposed;
     private long _commits;
+    private MessageLogProofs? _proofs;
 
     private MessageLogStore(MessageLogOptions options, string path, TimeProvider time, ILogger logger, SqliteConnection writer, SqliteConnection reader)
     {
@@ -280,6 +281,24 @@ public sealed class MessageLogStore : IAsyncDisposable
     public StoredCheckpoint? GetLatestCheckpoint() =>
         QueryCheckpoint("ORDER BY tree_size DESC LIMIT 1", null)?.Checkpoint;
 
+    /// <summary>
+    /// Inclusion and consistency proofs served from this log, through a read-only connection of their own
+    /// that is opened on first use and closed with the store.
+    /// </summary>
+    /// <exception cref="SqliteException">The database cannot be opened read-only.</exception>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public MessageLogProofs Proofs
+    {
+        get
+        {
+            lock (_readGate)
+            {
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+                return _proofs ??= MessageLogProofs.Open(DatabasePath, _options.BusyTimeout);
+            }
+        }
+    }
+
     /// <summary>Stops taking records, commits everything queued, and closes the database.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -298,6 +317,7 @@ public sealed class MessageLogStore : IAsyncDisposable
         // the WAL into the database and removes it, and a cleanly closed log is one file.
         lock (_readGate)
         {
+            _proofs?.Dispose();
             _reader.Dispose();
         }
 

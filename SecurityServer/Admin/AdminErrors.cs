@@ -51,8 +51,17 @@ public static class AdminErrors
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>A message-log record or checkpoint that does not exist (404).</summary>
+    public const string MessageLogNotFound = "messagelog.not_found";
+
+    /// <summary>Message-log tree sizes that are missing, not positive or out of order (400).</summary>
+    public const string MessageLogInvalidRange = "messagelog.invalid_range";
+
+    /// <summary>A stored message log that contradicts itself; the verifier should be run (500).</summary>
+    public const string MessageLogInconsistent = "messagelog.inconsistent";
+
     /// <summary>
-    /// The HTTP status of a Signer (<c>signer.*</c>) or onboarding (<c>onboarding.*</c>) code, per the contract's
+    /// The HTTP status of a Signer (<c>signer.*</c>), onboarding (<c>onboarding.*</c>) or message-log proof (<c>messagelog.*</c>) code, per the contract's
     /// table; 500 for a code it does not know (a new code must be added here, not guessed).
     /// </summary>
     public static int DelegatedStatus(string code)
@@ -73,6 +82,8 @@ public static class AdminErrors
             "onboarding.not_found" => StatusCodes.Status404NotFound,
             "onboarding.no_global_configuration" => StatusCodes.Status503ServiceUnavailable,
             "onboarding.central_server_unreachable" or "onboarding.central_server_rejected" => StatusCodes.Status502BadGateway,
+            MessageLogNotFound => StatusCodes.Status404NotFound,
+            MessageLogInvalidRange => StatusCodes.Status400BadRequest,
             _ => StatusCodes.Status500InternalServerError,
         };
     }

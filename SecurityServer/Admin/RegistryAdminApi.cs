@@ -55,6 +55,7 @@ public static partial class RegistryAdminApi
         MapClients(api);
         MapLocalGroups(api);
         MapSystem(api);
+        MapMessageLog(api);
         MapTokens(api);
         MapDiagnostics(api);
         MapBackups(api);

@@ -78,6 +78,9 @@ public sealed class AdminRoleBoundaryTests : IAsyncLifetime
         ("GET", "/management-requests", "ReadRegistry", false),
         ("GET", "/audit-log", "ReadAudit", false),
         ("GET", "/message-log/status", "ReadMessageLog", false),
+        ("GET", "/message-log/checkpoints", "ReadMessageLog", false),
+        ("GET", "/message-log/records/{sequence}/inclusion", "ReadMessageLog", false),
+        ("GET", "/message-log/consistency", "ReadMessageLog", false),
         ("GET", "/tokens", "ReadRegistry", false),
         ("GET", "/tokens/{tokenId}", "ReadRegistry", false),
         ("POST", "/tokens/{tokenId}/login", "ManageKeys", true),
@@ -125,6 +128,7 @@ public sealed class AdminRoleBoundaryTests : IAsyncLifetime
         ["certificateId"] = new string('b', 64),
         ["name"] = "TSA",
         ["serverId"] = "DEV%2FGOV%2F70000001%2Fss1",
+        ["sequence"] = "1",
     };
 
     private readonly TempDirectory _dir = new();
