@@ -8,7 +8,7 @@ namespace ExchangeGateway.MessageLog.Storage;
 internal static class LogSchema
 {
     /// <summary>The schema this code reads and writes.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Written into <c>log_info.format</c>: tells a database of ours from any other SQLite file.</summary>
     public const string Format = "xgw-message-log";
@@ -54,6 +54,51 @@ internal static class LogSchema
             tsa_url TEXT NULL
         );
         """;
+
+    /// <summary>
+    /// Version 2 (issue #7): where a record's content went (archives, retention), the auditor's lookups,
+    /// the archive chain and the Central Server's witness statements. Applied after <see cref="V1"/> to a
+    /// new file and on its own to a version-1 file; a version-1 log gains the columns with their defaults.
+    /// </summary>
+    /// <remarks>
+    /// <c>record.body_state</c>: 0 = as written (the body is in <c>body</c>, or NULL because body logging
+    /// was off), 1 = erased by body retention (<c>body</c> NULL; the digest and the leaf stay),
+    /// 2 = archived (the record's content is in archive <c>archive_id</c>; the row keeps its sequence,
+    /// leaf hash and metadata, <c>head</c>, <c>signature</c> and <c>ocsp</c> become empty and <c>body</c> NULL).
+    /// </remarks>
+    public const string V2 = """
+        ALTER TABLE record ADD COLUMN body_state INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE record ADD COLUMN archive_id INTEGER NULL;
+        CREATE INDEX record_at ON record (at);
+        CREATE INDEX record_message_id ON record (message_id);
+        CREATE INDEX record_request_id ON record (request_id);
+        CREATE TABLE archive (
+            id INTEGER PRIMARY KEY,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            file_name TEXT NOT NULL,
+            file_sha256 BLOB NOT NULL,
+            previous_sha256 BLOB NULL,
+            created_at INTEGER NOT NULL,
+            encrypted INTEGER NOT NULL
+        );
+        CREATE TABLE witness (
+            tree_size INTEGER PRIMARY KEY,
+            witnessed_at INTEGER NOT NULL,
+            witness_url TEXT NOT NULL,
+            statement BLOB NOT NULL,
+            signature BLOB NOT NULL
+        );
+        """;
+
+    /// <summary>Body states (<c>record.body_state</c>).</summary>
+    public const int BodyAsWritten = 0;
+
+    /// <summary>The body was erased by retention.</summary>
+    public const int BodyErased = 1;
+
+    /// <summary>The record's content moved to an archive file.</summary>
+    public const int RecordArchived = 2;
 
     /// <summary>The record columns in the order <see cref="RecordColumns"/> reads them.</summary>
     public const string RecordColumns =

@@ -436,6 +436,11 @@ public sealed class MessageLogStore : IAsyncDisposable
                 cmd.ExecuteNonQuery();
             }
 
+            if (version < 2)
+            {
+                LogFiles.Execute(connection, tx, LogSchema.V2);
+            }
+
             LogFiles.Execute(connection, tx, $"PRAGMA user_version = {LogSchema.Version.ToString(CultureInfo.InvariantCulture)};");
             tx.Commit();
         }

@@ -1,0 +1,3 @@
+using ExchangeGateway.Audit;
+
+return await XgwAudit.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
