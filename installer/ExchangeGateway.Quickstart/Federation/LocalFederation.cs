@@ -92,6 +92,9 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         foreach (var server in Plan.SecurityServers)
         {
             _serverApiKeys[server.Name] = await CreateApiKeyAsync(server.Name, server.Name, Binaries.SecurityServerDll, server.DataDirectory, server.AdminUrl, cancellationToken).ConfigureAwait(false);
+
+            // An auditor's key too (message log and audit log, read only): what the README's auditing walk uses.
+            await CreateApiKeyAsync(server.Name + "-auditor", server.Name, Binaries.SecurityServerDll, server.DataDirectory, server.AdminUrl, cancellationToken, "auditor").ConfigureAwait(false);
             WritePin(server);
             var child = StartChild(server.Name, Binaries.SecurityServerDll, SecurityServerSettings(server), server.LogPath);
             await WaitForOkAsync(child, server.AdminUrl + "/health/live", StartTimeout, cancellationToken).ConfigureAwait(false);
@@ -343,13 +346,13 @@ internal sealed partial class LocalFederation : IAsyncDisposable
     /// Runs a host's <c>create-api-key</c> command (system administrator), records the key in
     /// <c>api-keys.json</c> (mode 0600) under <paramref name="entry"/> and returns it.
     /// </summary>
-    private async Task<string> CreateApiKeyAsync(string entry, string host, string dll, string dataDirectory, string adminUrl, CancellationToken cancellationToken)
+    private async Task<string> CreateApiKeyAsync(string entry, string host, string dll, string dataDirectory, string adminUrl, CancellationToken cancellationToken, string role = "system-administrator")
     {
         var log = Path.Combine(Plan.LogDirectory, host + "-commands.log");
         var (exit, output) = await ChildProcess.RunToCompletionAsync(
             $"{host} create-api-key",
             dll,
-            ["create-api-key", "--name", "quickstart", "--role", "system-administrator", "--data-directory", dataDirectory],
+            ["create-api-key", "--name", entry.EndsWith("-auditor", StringComparison.Ordinal) ? "quickstart-auditor" : "quickstart", "--role", role, "--data-directory", dataDirectory],
             Plan.StateDirectory,
             log,
             CommandTimeout,
@@ -365,7 +368,7 @@ internal sealed partial class LocalFederation : IAsyncDisposable
         {
             ["adminUrl"] = adminUrl,
             ["keyId"] = id.Success ? id.Groups[1].Value : null,
-            ["roles"] = new JsonArray("system-administrator"),
+            ["roles"] = new JsonArray(role),
             ["apiKey"] = key.Groups[1].Value,
             ["header"] = $"Authorization: X-Api-Key {key.Groups[1].Value}",
         };
