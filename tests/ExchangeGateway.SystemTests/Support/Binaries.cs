@@ -14,6 +14,8 @@ internal static class Binaries
 
     public static string Xgw => Dll(Path.Combine("Cli", "ExchangeGateway.Cli"), "xgw");
 
+    public static string XgwAudit => Dll(Path.Combine("Audit", "ExchangeGateway.Audit"), "xgw-audit");
+
     public static string SecurityServer => Dll("SecurityServer", "ExchangeGateway.SecurityServer");
 
     private static string Dll(string projectDirectory, string assembly)

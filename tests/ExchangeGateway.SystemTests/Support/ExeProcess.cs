@@ -30,7 +30,10 @@ internal sealed class ExeProcess : IAsyncDisposable
     public static ExeProcess Start(string dll, params string[] arguments) => StartProgram("dotnet", [dll, .. arguments]);
 
     /// <summary>Starts any program (e.g. <c>bash installer/quickstart.sh</c>) in the repository root.</summary>
-    public static ExeProcess StartProgram(string program, params string[] arguments)
+    public static ExeProcess StartProgram(string program, params string[] arguments) => StartIn(Binaries.RepositoryRoot, program, arguments);
+
+    /// <summary>Starts <paramref name="program"/> in <paramref name="workingDirectory"/>, with HOME there too (nothing else of this machine's state).</summary>
+    public static ExeProcess StartIn(string workingDirectory, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -38,8 +41,13 @@ internal sealed class ExeProcess : IAsyncDisposable
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Binaries.RepositoryRoot,
+            WorkingDirectory = workingDirectory,
         };
+        if (!string.Equals(workingDirectory, Binaries.RepositoryRoot, StringComparison.Ordinal))
+        {
+            start.Environment["HOME"] = workingDirectory;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
