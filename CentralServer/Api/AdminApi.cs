@@ -41,6 +41,7 @@ public static class AdminApi
         GlobalGroupEndpoints.Map(api);
         ApiKeyEndpoints.Map(api);
         Management.ManagementRequestEndpoints.Map(api);
+        Witnessing.WitnessEndpoints.MapAdmin(api);
         return endpoints;
     }
 }

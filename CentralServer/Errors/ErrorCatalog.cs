@@ -28,6 +28,12 @@ public static class ErrorCatalog
         FailureKind.ManagementInvalidProofOfPossession => "management.invalid_proof_of_possession",
         FailureKind.ManagementStaleRequest => "management.stale_request",
         FailureKind.ManagementDuplicateRequest => "management.duplicate_request",
+        FailureKind.WitnessInvalidCheckpoint => "witness.invalid_checkpoint",
+        FailureKind.WitnessInvalidSignature => "witness.invalid_signature",
+        FailureKind.WitnessUnknownServer => "witness.unknown_server",
+        FailureKind.WitnessRollback => "witness.rollback",
+        FailureKind.WitnessInconsistent => "witness.inconsistent",
+        FailureKind.WitnessNone => "witness.none",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -47,6 +53,9 @@ public static class ErrorCatalog
         FailureKind.ManagementInvalidRequest or FailureKind.ManagementInvalidSignature or FailureKind.ManagementWrongOwner
             or FailureKind.ManagementInvalidProofOfPossession or FailureKind.ManagementStaleRequest => StatusCodes.Status400BadRequest,
         FailureKind.ManagementDuplicateRequest => StatusCodes.Status409Conflict,
+        FailureKind.WitnessInvalidCheckpoint or FailureKind.WitnessInvalidSignature or FailureKind.WitnessUnknownServer => StatusCodes.Status400BadRequest,
+        FailureKind.WitnessRollback or FailureKind.WitnessInconsistent => StatusCodes.Status409Conflict,
+        FailureKind.WitnessNone => StatusCodes.Status404NotFound,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -62,4 +62,22 @@ public enum FailureKind
 
     /// <summary>A request with the same request id was already received (<c>management.duplicate_request</c>, 409).</summary>
     ManagementDuplicateRequest,
+
+    /// <summary>A witnessed checkpoint submission is malformed, names another server, or starts from another size than the last witnessed one (<c>witness.invalid_checkpoint</c>, 400).</summary>
+    WitnessInvalidCheckpoint,
+
+    /// <summary>The checkpoint's signature or time-stamp does not verify, or the signer is not the server's owner (<c>witness.invalid_signature</c>, 400).</summary>
+    WitnessInvalidSignature,
+
+    /// <summary>The checkpoint is for a security server that is not registered (<c>witness.unknown_server</c>, 400).</summary>
+    WitnessUnknownServer,
+
+    /// <summary>The checkpoint is smaller than the one last witnessed for the server (<c>witness.rollback</c>, 409).</summary>
+    WitnessRollback,
+
+    /// <summary>The consistency proof from the last witnessed checkpoint does not verify: the log was rewritten (<c>witness.inconsistent</c>, 409).</summary>
+    WitnessInconsistent,
+
+    /// <summary>Nothing was witnessed for the server yet (<c>witness.none</c>, 404).</summary>
+    WitnessNone,
 }

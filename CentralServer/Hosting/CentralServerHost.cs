@@ -7,6 +7,7 @@ using ExchangeGateway.CentralServer.Management;
 using ExchangeGateway.CentralServer.Publication;
 using ExchangeGateway.CentralServer.Registration;
 using ExchangeGateway.CentralServer.Storage;
+using ExchangeGateway.CentralServer.Witnessing;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -86,6 +87,10 @@ public static class CentralServerHost
             .Bind(builder.Configuration.GetSection(ManagementOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<WitnessOptions>()
+            .Bind(builder.Configuration.GetSection(WitnessOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -96,12 +101,23 @@ public static class CentralServerHost
                     context.Connection.RemoteIpAddress?.ToString() ?? "-",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
+            limiter.AddPolicy(WitnessEndpoints.RateLimitPolicy, context =>
+            {
+                var perMinute = context.RequestServices.GetRequiredService<IOptions<WitnessOptions>>().Value.RequestsPerMinutePerAddress;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "-",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
             limiter.OnRejected = async (rejected, token) =>
-                await ApiResults.Problem(FailureKind.RateLimited, "Too many management requests from this address; try again in a minute.")
+                await ApiResults.Problem(FailureKind.RateLimited, "Too many requests from this address; try again in a minute.")
                     .ExecuteAsync(rejected.HttpContext).ConfigureAwait(false);
         });
         builder.Services.AddSingleton<ManagementRequestVerifier>();
         builder.Services.AddSingleton<ManagementRequestStore>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<WitnessMetrics>();
+        builder.Services.AddSingleton<WitnessStore>();
+        builder.Services.AddSingleton<WitnessService>();
         builder.Services.AddHostedService<PublicationService>();
         configure?.Invoke(builder);
 
@@ -136,12 +152,13 @@ public static class CentralServerHost
             var downloadPort = new Uri(publicationOptions.ConfigurationUrl).Port;
             app.Use((context, next) =>
             {
-                // The download port is public: it serves signed configuration, health and the management
-                // service (whose requests authenticate themselves by signature), nothing else.
+                // The download port is public: it serves signed configuration, health, the management
+                // service and witnessing (whose requests authenticate themselves by signature), nothing else.
                 var onDownloadPort = context.Connection.LocalPort == downloadPort;
                 var isDownload = context.Request.Path.StartsWithSegments("/globalconf", StringComparison.Ordinal)
                     || context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
-                    || context.Request.Path.StartsWithSegments(ManagementServiceEndpoint.Path, StringComparison.Ordinal);
+                    || context.Request.Path.StartsWithSegments(ManagementServiceEndpoint.Path, StringComparison.Ordinal)
+                    || context.Request.Path.StartsWithSegments(WitnessEndpoints.Path, StringComparison.Ordinal);
                 if (onDownloadPort && !isDownload)
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -162,6 +179,7 @@ public static class CentralServerHost
         app.MapAdminApi();
         app.MapPublication();
         app.MapManagementService();
+        app.MapWitness();
         return app;
     }
 

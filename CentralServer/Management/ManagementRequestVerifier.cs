@@ -5,7 +5,6 @@ using ExchangeGateway.CentralServer.Errors;
 using ExchangeGateway.CentralServer.Registration;
 using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Crypto.X509;
-using CertificateSubjectProfile = ExchangeGateway.Config.Model.CertificateSubjectProfile;
 using Microsoft.Extensions.Options;
 
 namespace ExchangeGateway.CentralServer.Management;
@@ -70,55 +69,35 @@ internal sealed class ManagementRequestVerifier
             return new Failure(FailureKind.ManagementStaleRequest, $"createdAt is more than {_options.MaxClockDifference} away from the Central Server's clock.");
         }
 
-        var cas = _registry.Read(r => r.CertificationAuthorities());
-        if (cas.IsEmpty)
+        using var trust = ApprovedCaTrust.Create(_registry.Read(r => r.CertificationAuthorities()));
+        if (trust is null)
         {
             return new Failure(FailureKind.ManagementInvalidSignature, "No certification authority is approved; no signature can be trusted.");
         }
 
-        var anchors = cas.Select(ca => X509CertificateLoader.LoadCertificate(ca.Certificate.AsSpan())).ToList();
-        try
+        var owner = trust.VerifyMemberSignature(ownerBytes, requestBytes, now, _registry.InstanceId, "The owner signature");
+        if (!owner.Success)
         {
-            var validator = new CertificateValidator(anchors);
-            var verifier = new CmsSignatureVerifier(validator);
-            var owner = verifier.Verify(ownerBytes, requestBytes, now, CertificatePurpose.Signing);
-            if (!owner.IsValid)
-            {
-                return new Failure(FailureKind.ManagementInvalidSignature, $"The owner signature does not verify with a certificate of an approved CA: {owner.Message}");
-            }
-
-            var signer = owner.Value!.Signer;
-            var issuingCa = IssuingCa(cas, owner.Value.Chain);
-            if (issuingCa is null)
-            {
-                return new Failure(FailureKind.ManagementInvalidSignature, "The owner's certificate chain does not end at an approved CA.");
-            }
-
-            var profile = new CertificateSubjectProfile(issuingCa.Profile.MemberClassRdn, issuingCa.Profile.MemberCodeRdn, issuingCa.Profile.InstanceRdn);
-            // An owner change is the new owner's wish, so the new owner signs it; everything else the current owner.
-            var expected = content.Type == ManagementRequestType.OwnerChange ? content.NewOwner! : content.ServerId.Owner;
-            var member = profile.TryGetMember(signer.SubjectName, _registry.InstanceId);
-            if (!member.Success || member.Value != expected)
-            {
-                return new Failure(FailureKind.ManagementWrongOwner, content.Type == ManagementRequestType.OwnerChange
-                    ? $"The signing certificate does not name {expected}, the new owner requested for {content.ServerId}."
-                    : $"The signing certificate does not name {expected}, the owner of {content.ServerId}.");
-            }
-
-            if (isAuthRegistration && CheckProofOfPossession(validator, verifier, content.AuthCertificate!, authBytes, requestBytes, now) is { } noProof)
-            {
-                return noProof;
-            }
-
-            return new VerifiedManagementRequest(content, signer.Subject, requestBytes, ownerBytes, isAuthRegistration ? authBytes : null);
+            return owner.Failure;
         }
-        finally
+
+        var (signer, member) = owner.Value;
+
+        // An owner change is the new owner's wish, so the new owner signs it; everything else the current owner.
+        var expected = content.Type == ManagementRequestType.OwnerChange ? content.NewOwner! : content.ServerId.Owner;
+        if (member is null || member != expected)
         {
-            foreach (var anchor in anchors)
-            {
-                anchor.Dispose();
-            }
+            return new Failure(FailureKind.ManagementWrongOwner, content.Type == ManagementRequestType.OwnerChange
+                ? $"The signing certificate does not name {expected}, the new owner requested for {content.ServerId}."
+                : $"The signing certificate does not name {expected}, the owner of {content.ServerId}.");
         }
+
+        if (isAuthRegistration && CheckProofOfPossession(trust.Validator, trust.Verifier, content.AuthCertificate!, authBytes, requestBytes, now) is { } noProof)
+        {
+            return noProof;
+        }
+
+        return new VerifiedManagementRequest(content, signer.Subject, requestBytes, ownerBytes, isAuthRegistration ? authBytes : null);
     }
 
     // Proof of possession: the authentication key itself signed these bytes, so nobody registers a
@@ -158,18 +137,6 @@ internal sealed class ManagementRequestVerifier
                 ? null
                 : NoProof("authSignature was made by another certificate than the one being registered.");
         }
-    }
-
-    private static ApprovedCa? IssuingCa(IEnumerable<ApprovedCa> cas, IReadOnlyList<X509Certificate2> chain)
-    {
-        // The validated chain ends at the anchor that is an approved CA's certificate; its id is the SHA-256 of the DER.
-        if (chain.Count == 0)
-        {
-            return null;
-        }
-
-        var anchorId = RegistryRules.Fingerprint(chain[^1].RawDataMemory.Span);
-        return cas.FirstOrDefault(ca => string.Equals(ca.Id, anchorId, StringComparison.Ordinal));
     }
 
     private static Failure NoProof(string message) => new(FailureKind.ManagementInvalidProofOfPossession, message);

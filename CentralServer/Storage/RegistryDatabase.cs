@@ -15,7 +15,7 @@ public sealed class RegistryDatabase : IDisposable
     public const string FileName = "central.db";
 
     /// <summary>The schema this code reads and writes (<c>PRAGMA user_version</c>).</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -242,6 +242,11 @@ public sealed class RegistryDatabase : IDisposable
             if (version < 3)
             {
                 Sql.Execute(_connection, tx, Schema.V3);
+            }
+
+            if (version < 4)
+            {
+                Sql.Execute(_connection, tx, Schema.V4);
             }
 
             if (version < SchemaVersion)

@@ -132,4 +132,39 @@ internal static class Schema
         ALTER TABLE server_client ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
         ALTER TABLE management_request ADD COLUMN new_owner TEXT NULL;
         """;
+
+    /// <summary>
+    /// Version 4 (issue #7): witnessing. <c>witness_statement</c> holds, per security server, the newest
+    /// checkpoint the Central Server accepted (with the server's signature and time-stamp, the evidence it
+    /// was shown) and the statement it signed over it; <c>witness_refusal</c> every refused submission with
+    /// its code and what was submitted, so that a refused rewrite keeps its evidence.
+    /// </summary>
+    internal const string V4 = """
+        CREATE TABLE witness_statement (
+            server_id TEXT PRIMARY KEY NOT NULL,
+            tree_size INTEGER NOT NULL,
+            root_hash TEXT NOT NULL,
+            checkpoint_created_at TEXT NOT NULL,
+            witnessed_at TEXT NOT NULL,
+            checkpoint BLOB NOT NULL,
+            checkpoint_signature BLOB NOT NULL,
+            time_stamp_token BLOB NOT NULL,
+            statement BLOB NOT NULL,
+            signature BLOB NOT NULL
+        );
+        CREATE TABLE witness_refusal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            server_id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            message TEXT NOT NULL,
+            tree_size INTEGER NULL,
+            from_size INTEGER NULL,
+            checkpoint BLOB NULL,
+            checkpoint_signature BLOB NULL,
+            time_stamp_token BLOB NULL,
+            consistency TEXT NULL
+        );
+        CREATE INDEX witness_refusal_server ON witness_refusal(server_id, seq);
+        """;
 }

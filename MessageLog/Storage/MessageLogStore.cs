@@ -31,7 +31,7 @@ namespace ExchangeGateway.MessageLog.Storage;
 /// Queries use a second, read-only connection (WAL readers never wait for the writer). Thread-safe.
 /// </para>
 /// </remarks>
-public sealed class MessageLogStore : IAsyncDisposable
+public sealed partial class MessageLogStore : IAsyncDisposable
 {
     private const string InsertSql = """
         INSERT INTO record (seq, leaf_hash, logged_at, side, kind, at, request_id, message_id, client_id, service_id,

@@ -4,6 +4,7 @@ using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Storage;
 using ExchangeGateway.SecurityServer.Admin;
 using ExchangeGateway.SecurityServer.Backup;
+using ExchangeGateway.SecurityServer.Evidence;
 using ExchangeGateway.SecurityServer.Exchange;
 using ExchangeGateway.SecurityServer.Onboarding;
 using ExchangeGateway.SecurityServer.Registry;
@@ -108,6 +109,7 @@ internal static class ExchangeComponents
         services.AddSingleton<ServerProxy>();
         services.AddOnboarding();
         services.AddBackups();
+        services.AddWitnessing();
         services.AddSingleton<AutoRegistration>();
         services.AddHostedService<ExchangeBackgroundService>();
     }

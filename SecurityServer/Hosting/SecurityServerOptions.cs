@@ -60,6 +60,13 @@ public sealed class SecurityServerOptions
     /// <summary>How often the message log publishes a checkpoint when it grew.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the newest time-stamped checkpoint is shown to the Central Server's witness (beside the management
+    /// service of the global configuration) and its statement stored; 1 second to 1 day.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan WitnessInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>SQLite synchronous mode of the message log: <c>Full</c> (fsync per group commit) or <c>Normal</c> (survives process crashes, not power loss).</summary>
     public string MessageLogSynchronous { get; set; } = "Full";
 }

@@ -34,5 +34,7 @@ public sealed class SchemaMigrationTests
         Assert.Equal(RegistryDatabase.SchemaVersion, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "PRAGMA user_version;")));
         Assert.Equal(1, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "SELECT COUNT(*) FROM pragma_table_info('server_client') WHERE name = 'disabled';")));
         Assert.Equal(1, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "SELECT COUNT(*) FROM pragma_table_info('management_request') WHERE name = 'new_owner';")));
+        Assert.Equal(0, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "SELECT COUNT(*) FROM witness_statement;")));
+        Assert.Equal(0, db.Read((c, tx) => Sql.Scalar<long>(c, tx, "SELECT COUNT(*) FROM witness_refusal;")));
     }
 }
