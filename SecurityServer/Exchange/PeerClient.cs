@@ -251,7 +251,18 @@ public sealed class PeerClient : IDisposable
             return false;
         }
 
-        _peerCertificates[server.Id.ToString()] = cert;
+        // The handshake's certificate belongs to its SslStream, which disposes it when the connection
+        // closes; responses read later must not touch a disposed handle, so a copy is kept instead.
+        var kept = X509CertificateLoader.LoadCertificate(cert.RawData);
+        if (_peerCertificates.TryGetValue(server.Id.ToString(), out var previous) && previous.RawData.AsSpan().SequenceEqual(kept.RawData))
+        {
+            kept.Dispose();
+        }
+        else
+        {
+            _peerCertificates[server.Id.ToString()] = kept;
+        }
+
         return true;
     }
 }
