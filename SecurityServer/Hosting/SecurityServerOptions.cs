@@ -60,6 +60,12 @@ public sealed class SecurityServerOptions
     /// <summary>How often the message log publishes a checkpoint when it grew.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the integrity monitor re-verifies the newest part of the message log (and a further slice of the
+    /// rest; see <see cref="Auditing.IntegrityMonitor"/>). At least 100 ms.
+    /// </summary>
+    public TimeSpan IntegrityCheckInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>SQLite synchronous mode of the message log: <c>Full</c> (fsync per group commit) or <c>Normal</c> (survives process crashes, not power loss).</summary>
     public string MessageLogSynchronous { get; set; } = "Full";
 }
