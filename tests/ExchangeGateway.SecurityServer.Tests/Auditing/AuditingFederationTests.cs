@@ -115,6 +115,7 @@ public sealed class AuditingFederationTests : IClassFixture<AuditingFederation>
         Assert.True(await EventuallyAsync(() => monitor.Status is { State: IntegrityState.Ok, LastFullVerificationAt: not null } s && s.VerifiedTreeSize >= sequence, Wait), $"{monitor.Status}");
         Assert.Equal(1.0, await GaugeAsync(ExchangeMetrics.IntegrityOk));
         var findingsBefore = await GaugeAsync(ExchangeMetrics.IntegrityFailuresTotal) ?? 0;
+        Assert.Equal(0.0, findingsBefore);
 
         // An attacker with the database file rewrites a record's message id (leaving its leaf hash).
         var original = ReadMessageId("ss2", sequence);
