@@ -323,6 +323,23 @@ public sealed partial class AdminClient
     public Task<JsonElement> RevokeApiKeyAsync(string keyId, CancellationToken cancellationToken = default) =>
         DeleteAsync("api-keys/" + Segment(keyId), cancellationToken);
 
+    // Message log (auditor)
+
+    /// <summary>
+    /// <c>GET /message-log/records?…</c>: one page of record metadata, <c>{records:[…], next}</c>. Each parameter
+    /// (from, to, client, service, messageId, outcome, side, kind, limit, after) is sent percent-encoded, in the order given.
+    /// </summary>
+    public Task<JsonElement> SearchMessageLogAsync(IEnumerable<(string Name, string Value)> parameters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var query = string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value)));
+        return GetAsync(query.Length == 0 ? "message-log/records" : "message-log/records?" + query, cancellationToken);
+    }
+
+    /// <summary><c>GET /message-log/integrity</c>: the last checkpoints and the integrity monitor's status.</summary>
+    public Task<JsonElement> GetMessageLogIntegrityAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("message-log/integrity", cancellationToken);
+
     private static string ClientPath(string clientId) => "clients/" + Segment(clientId);
 
     private static string GroupPath(string clientId, string code) => ClientPath(clientId) + "/local-groups/" + Segment(code);

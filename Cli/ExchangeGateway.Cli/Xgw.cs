@@ -60,6 +60,7 @@ public static class Xgw
         root.Subcommands.Add(SystemCommands.Requests(cli));
         root.Subcommands.Add(SystemCommands.Backup(cli));
         root.Subcommands.Add(SystemCommands.ApiKeys(cli));
+        root.Subcommands.Add(LogCommands.Log(cli));
         root.Subcommands.Add(WaitCommands.Wait(cli));
         return root;
     }

@@ -10,7 +10,7 @@ namespace ExchangeGateway.Common.Exchange;
 /// Request: <c>{"v":1,"type":"soap-request","service","client","id","requestId"[,"userId"][,"issue"][,"representedParty"]
 /// [,"securityServer"],"protocolVersion","headers","soapLength","soapDigest","attachments":[[contentId,contentType,length,digest],…],
 /// "bodyLength","bodyDigest"}</c>. Response: <c>{"v":1,"type":"soap-response","status","service","client","id","requestId",
-/// "requestHash","fault","headers","soapLength","soapDigest","attachments","bodyLength","bodyDigest"}</c>.
+/// "requestHash","fault","headers"[,"logReceipt"],"soapLength","soapDigest","attachments","bodyLength","bodyDigest"}</c>.
 /// </remarks>
 public static partial class HeadCodec
 {
@@ -62,6 +62,7 @@ public static partial class HeadCodec
             w.WriteString("requestHash", head.RequestHash);
             w.WriteBoolean("fault", head.Fault);
             WriteHeaders(w, head.Headers);
+            WriteReceipt(w, head.LogReceipt);
             WriteParts(w, head.SoapLength, head.SoapDigest, head.Attachments, head.BodyLength, head.BodyDigest);
             w.WriteEndObject();
         }
@@ -159,6 +160,7 @@ public static partial class HeadCodec
             RequestHash = f.Str("requestHash"),
             Fault = f.Fault,
             Headers = f.Headers,
+            LogReceipt = f.LogReceipt,
             SoapLength = f.SoapLength,
             SoapDigest = f.SoapDigest,
             Attachments = f.Attachments,

@@ -16,8 +16,10 @@ namespace ExchangeGateway.Common.Exchange;
 /// <remarks>
 /// Request: <c>{"v":1,"type":"rest-request","method","service","target","client","id","requestId"[,"userId"][,"issue"]
 /// [,"representedParty"][,"securityServer"],"headers":[[name,value],…],"bodyLength","bodyDigest"}</c>.
-/// Response: <c>{"v":1,"type":"rest-response","status","service","client","id","requestId","requestHash","headers",
-/// "bodyLength","bodyDigest"}</c>. <c>bodyDigest</c> is base64 SHA-512.
+/// Response: <c>{"v":1,"type":"rest-response","status","service","client","id","requestId","requestHash","headers"
+/// [,"logReceipt":{"server","sequence","promisedBy"}],"bodyLength","bodyDigest"}</c>. <c>bodyDigest</c> is base64 SHA-512.
+/// The optional <c>logReceipt</c> (<see cref="LogReceipt"/>) comes right after <c>headers</c> in both response heads;
+/// a head without it is read as before, so servers that give no receipt interoperate.
 /// </remarks>
 public static partial class HeadCodec
 {
@@ -76,6 +78,7 @@ public static partial class HeadCodec
             w.WriteString("requestId", head.RequestId.ToString("D"));
             w.WriteString("requestHash", head.RequestHash);
             WriteHeaders(w, head.Headers);
+            WriteReceipt(w, head.LogReceipt);
             w.WriteNumber("bodyLength", head.BodyLength);
             w.WriteBase64String("bodyDigest", head.BodyDigest.Span);
             w.WriteEndObject();
@@ -166,6 +169,7 @@ public static partial class HeadCodec
             RequestId = requestId,
             RequestHash = f.Str("requestHash"),
             Headers = f.Headers,
+            LogReceipt = f.LogReceipt,
             BodyLength = f.BodyLength,
             BodyDigest = f.BodyDigest,
         };
@@ -207,6 +211,81 @@ public static partial class HeadCodec
         {
             w.WriteString(name, value);
         }
+    }
+
+    private static void WriteReceipt(Utf8JsonWriter w, LogReceipt? receipt)
+    {
+        if (receipt is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("logReceipt");
+        w.WriteString("server", receipt.Server.ToString());
+        w.WriteNumber("sequence", receipt.Sequence);
+        w.WriteString("promisedBy", receipt.PromisedByText);
+        w.WriteEndObject();
+    }
+
+    // {"server":…,"sequence":…,"promisedBy":…}: each member once, nothing else (the order is checked by re-encoding).
+    private static LogReceipt? ReadReceipt(ref Utf8JsonReader r, out string? problem)
+    {
+        problem = "logReceipt must be an object of server, sequence and promisedBy.";
+        if (r.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        string? server = null;
+        string? promisedBy = null;
+        long? sequence = null;
+        while (Next(ref r) == JsonTokenType.PropertyName)
+        {
+            var name = r.GetString();
+            var token = Next(ref r);
+            switch (name)
+            {
+                case "server" when server is null && token == JsonTokenType.String:
+                    server = r.GetString();
+                    break;
+                case "promisedBy" when promisedBy is null && token == JsonTokenType.String:
+                    promisedBy = r.GetString();
+                    break;
+                case "sequence" when sequence is null && token == JsonTokenType.Number && r.TryGetInt64(out var value):
+                    sequence = value;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        if (server is null || promisedBy is null || sequence is null)
+        {
+            return null;
+        }
+
+        var serverId = SecurityServerId.TryParse(server);
+        if (!serverId.Success)
+        {
+            problem = $"logReceipt server: {serverId.Message}";
+            return null;
+        }
+
+        if (sequence < 1)
+        {
+            problem = "logReceipt sequence must be at least 1.";
+            return null;
+        }
+
+        var time = LogReceipt.ParseTime(promisedBy);
+        if (!time.Success)
+        {
+            problem = $"logReceipt: {time.Message}";
+            return null;
+        }
+
+        problem = null;
+        return new LogReceipt(serverId.Value!, sequence.Value, time.Value);
     }
 
     private static void WriteHeaders(Utf8JsonWriter w, IReadOnlyList<MessageHeader> headers)
@@ -304,6 +383,19 @@ public static partial class HeadCodec
                         }
 
                         fields.Attachments = attachments;
+                        break;
+                    case "logReceipt":
+                        if (expectedType is not (ResponseType or SoapResponseType) || fields.LogReceipt is not null)
+                        {
+                            return Fail<HeadFields>("logReceipt is allowed once, in response heads only.");
+                        }
+
+                        fields.LogReceipt = ReadReceipt(ref r, out var receiptProblem);
+                        if (receiptProblem is not null)
+                        {
+                            return Fail<HeadFields>(receiptProblem);
+                        }
+
                         break;
                     case "headers":
                         var headers = ReadHeaders(ref r);
@@ -457,6 +549,8 @@ public static partial class HeadCodec
         public bool Fault { get; set; }
 
         public List<AttachmentDigest> Attachments { get; set; } = [];
+
+        public LogReceipt? LogReceipt { get; set; }
 
         public string Str(string name) => Strings.GetValueOrDefault(name) ?? string.Empty;
     }

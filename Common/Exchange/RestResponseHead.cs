@@ -29,6 +29,12 @@ public sealed record RestResponseHead
     /// <summary>The provider's headers passed back, in order (<see cref="HeaderPolicy"/>).</summary>
     public IReadOnlyList<MessageHeader> Headers { get; init; } = [];
 
+    /// <summary>
+    /// The provider's server's receipt for the request record in its message log; null from a server that
+    /// gives none (an older one, or when the client side did not ask with <see cref="LogReceipt.AcceptHeader"/>).
+    /// </summary>
+    public LogReceipt? LogReceipt { get; init; }
+
     /// <summary>The body length in bytes.</summary>
     public required long BodyLength { get; init; }
 

@@ -33,6 +33,12 @@ public sealed record SoapResponseHead
     /// <summary>The headers passed back to the client IS: <c>content-type</c> only.</summary>
     public IReadOnlyList<MessageHeader> Headers { get; init; } = [];
 
+    /// <summary>
+    /// The provider's server's receipt for the request record in its message log; null from a server that
+    /// gives none (an older one, or when the client side did not ask with <see cref="LogReceipt.AcceptHeader"/>).
+    /// </summary>
+    public LogReceipt? LogReceipt { get; init; }
+
     /// <summary>The SOAP part's length in bytes.</summary>
     public required long SoapLength { get; init; }
 

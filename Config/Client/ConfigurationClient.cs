@@ -122,7 +122,7 @@ public sealed class ConfigurationClient : IDisposable
                 return false;
             }
 
-            Swap(new Snapshot(verified.Value, envelope.Value));
+            Swap(new Snapshot(verified.Value, envelope.Value), _anchor);
             return true;
         }
         finally
@@ -261,7 +261,7 @@ public sealed class ConfigurationClient : IDisposable
                 persistError = $"verified serial {verified.Value.Serial} but could not persist it: {ex.Message}";
             }
 
-            Swap(new Snapshot(verified.Value, envelope.Value));
+            Swap(new Snapshot(verified.Value, envelope.Value), anchor);
         }
 
         _status = _status with
@@ -403,7 +403,7 @@ public sealed class ConfigurationClient : IDisposable
         File.Move(temporary, FilePath, overwrite: true);
     }
 
-    private void Swap(Snapshot snapshot)
+    private void Swap(Snapshot snapshot, ConfigurationAnchor anchor)
     {
         _current = snapshot;
         _status = _status with
@@ -412,6 +412,7 @@ public sealed class ConfigurationClient : IDisposable
             GeneratedAt = snapshot.Configuration.GeneratedAt,
             ValidUntil = snapshot.Configuration.ExpiresAt,
         };
+        _options.Verified?.Invoke(snapshot.Signed, snapshot.Configuration, anchor);
     }
 
     private void RecordFailure(TrustFailure failure, string message, bool attempt) =>

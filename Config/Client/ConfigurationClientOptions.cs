@@ -1,4 +1,7 @@
+using ExchangeGateway.Config.Anchors;
+using ExchangeGateway.Config.Model;
 using ExchangeGateway.Config.Serialization;
+using ExchangeGateway.Config.Signing;
 
 namespace ExchangeGateway.Config.Client;
 
@@ -25,6 +28,13 @@ public sealed record ConfigurationClientOptions
 
     /// <summary>How far generatedAt and certificate notBefore may lie in the future.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Called each time the client swaps in a configuration it verified (the persisted copy at start, or a download
+    /// with a new serial), with its signed form and the anchor that verified it; the security server keeps its
+    /// history of configurations with it. Runs inside the client's lock and must not throw.
+    /// </summary>
+    public Action<SignedConfiguration, GlobalConfiguration, ConfigurationAnchor>? Verified { get; init; }
 
     internal void Validate()
     {

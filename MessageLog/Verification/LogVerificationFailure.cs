@@ -38,4 +38,10 @@ public enum LogVerificationFailure
 
     /// <summary>A checkpoint's time-stamp does not verify over its signature against the given TSA certificates.</summary>
     TimeStampInvalid,
+
+    /// <summary>
+    /// The newest checkpoint is smaller than what an earlier <see cref="LogIntegrityVerifier"/> run already verified
+    /// against checkpoints: checkpoints were deleted, or the database was replaced by an older copy.
+    /// </summary>
+    CheckpointMissing,
 }

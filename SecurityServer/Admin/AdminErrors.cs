@@ -60,6 +60,9 @@ public static class AdminErrors
     /// <summary>A stored message log that contradicts itself; the verifier should be run (500).</summary>
     public const string MessageLogInconsistent = "messagelog.inconsistent";
 
+    /// <summary>A record search parameter that is unknown, repeated or malformed; the message names it (400).</summary>
+    public const string MessageLogInvalidQuery = "messagelog.invalid_query";
+
     /// <summary>
     /// The HTTP status of a Signer (<c>signer.*</c>), onboarding (<c>onboarding.*</c>) or message-log proof (<c>messagelog.*</c>) code, per the contract's
     /// table; 500 for a code it does not know (a new code must be added here, not guessed).
@@ -83,7 +86,7 @@ public static class AdminErrors
             "onboarding.no_global_configuration" => StatusCodes.Status503ServiceUnavailable,
             "onboarding.central_server_unreachable" or "onboarding.central_server_rejected" => StatusCodes.Status502BadGateway,
             MessageLogNotFound => StatusCodes.Status404NotFound,
-            MessageLogInvalidRange => StatusCodes.Status400BadRequest,
+            MessageLogInvalidRange or MessageLogInvalidQuery => StatusCodes.Status400BadRequest,
             _ => StatusCodes.Status500InternalServerError,
         };
     }

@@ -175,6 +175,19 @@ public sealed class ClientExchangeSteps
             ?? SignatureChecks.Verify(trust, prefix, service.Client.Member, _time.GetUtcNow(), ErrorFamily.ServerClientProxy);
     }
 
+    /// <summary>
+    /// A receipt in a response head must name the provider's server that answered (the one whose TLS certificate
+    /// <see cref="CheckAnswer"/> checks): a receipt for another server's log would be worthless evidence. A head
+    /// without one (an older provider server) is accepted.
+    /// </summary>
+    public static ExchangeFailure? CheckReceipt(LogReceipt? receipt, SecurityServerInfo provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return receipt is null || receipt.Server == provider.Id
+            ? null
+            : ExchangeFailure.ClientProxy(ErrorCatalog.InconsistentResponse, $"The response's log receipt names {receipt.Server}, not the answering server {provider.Id}.");
+    }
+
     /// <summary>Logs the verified answer; only then may it reach the IS.</summary>
     public async Task<ExchangeFailure?> LogAnswerAsync(OutboundRequest request, PeerResponse response, int status, CancellationToken cancellationToken)
     {

@@ -241,6 +241,11 @@ public sealed class ClientProxy
             return (null, ExchangeFailure.ClientProxy(ErrorCatalog.InconsistentResponse, "The request hash in the response does not match the request that was sent."));
         }
 
+        if (ClientExchangeSteps.CheckReceipt(responseHead.LogReceipt, provider) is { } badReceipt)
+        {
+            return (null, badReceipt);
+        }
+
         var checkedAnswer = _steps.CheckAnswer(trust, provider, head.Service, response, responseHead.BodyDigest.Span);
         return checkedAnswer is null ? (responseHead, null) : (null, checkedAnswer);
     }
@@ -259,6 +264,10 @@ public sealed class ClientProxy
         response.Headers["X-Road-Id"] = head.MessageId;
         response.Headers["X-Road-Request-Id"] = head.RequestId.ToString("D");
         response.Headers["X-Road-Request-Hash"] = responseHead.RequestHash;
+        if (responseHead.LogReceipt is { } receipt)
+        {
+            response.Headers[LogReceipt.ResponseHeader] = receipt.ToHeaderValue();
+        }
         var bodyAllowed = responseHead.Status is not (204 or 304) && !HttpMethods.IsHead(context.Request.Method);
         if (bodyAllowed)
         {

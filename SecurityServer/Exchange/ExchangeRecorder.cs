@@ -31,20 +31,24 @@ public sealed class ExchangeRecorder
     public bool IsWithinTimeStampingPeriod => _log.IsWithinPeriod(_time.GetUtcNow());
 
     /// <summary>Appends <paramref name="record"/>; null when durable, else the failure in <paramref name="family"/>.</summary>
-    public async ValueTask<ExchangeFailure?> AppendAsync(MessageRecord record, ErrorFamily family, CancellationToken cancellationToken)
+    public async ValueTask<ExchangeFailure?> AppendAsync(MessageRecord record, ErrorFamily family, CancellationToken cancellationToken) =>
+        (await AppendNumberedAsync(record, family, cancellationToken).ConfigureAwait(false)).Failure;
+
+    /// <summary>Appends <paramref name="record"/>; its sequence number when durable, else the failure in <paramref name="family"/>.</summary>
+    public async ValueTask<(long Sequence, ExchangeFailure? Failure)> AppendNumberedAsync(MessageRecord record, ErrorFamily family, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var result = await _log.AppendAsync(record, cancellationToken).ConfigureAwait(false);
         if (result.IsSuccess)
         {
-            return null;
+            return (result.Sequence, null);
         }
 
         var entry = result.Failure == LogFailure.TimestamperFailed ? ErrorCatalog.TimestamperFailed : ErrorCatalog.DatabaseError;
         var message = result.Failure == LogFailure.TimestamperFailed
             ? "Time-stamping has failed for longer than the acceptable period; no new messages are accepted until it recovers."
             : "The message log cannot be written; nothing is forwarded unlogged.";
-        return new ExchangeFailure(ErrorCode.Create(family, entry), message);
+        return (0, new ExchangeFailure(ErrorCode.Create(family, entry), message));
     }
 
     /// <summary>A record of a signed message (request or response) of the exchange <paramref name="ids"/>.</summary>

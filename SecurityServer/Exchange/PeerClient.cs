@@ -75,6 +75,7 @@ public sealed class PeerClient : IDisposable
             Version = HttpVersion.Version11,
             Content = new EnvelopeContent(prefix, body),
         };
+        request.Headers.Add(LogReceipt.AcceptHeader, LogReceipt.AcceptValue);
         if (InvokerFor(_identity()) is not { } invoker)
         {
             return (null, ExchangeFailure.ClientProxy(ErrorCatalog.SslAuthenticationFailed, "this server has no active authentication certificate (is the token logged in?)"), false);

@@ -29,6 +29,7 @@ public sealed class ServerExchangeSteps
     private readonly TimeProvider _time;
     private readonly ILogger<ServerExchangeSteps> _logger;
     private readonly long _maxBodyBytes;
+    private readonly TimeSpan _checkpointInterval;
 
     /// <summary>Creates the steps.</summary>
     public ServerExchangeSteps(
@@ -54,6 +55,7 @@ public sealed class ServerExchangeSteps
         _time = time;
         _logger = logger;
         _maxBodyBytes = options.Value.MaxBodyBytes;
+        _checkpointInterval = options.Value.CheckpointInterval;
     }
 
     /// <summary>The largest body accepted.</summary>
@@ -149,9 +151,15 @@ public sealed class ServerExchangeSteps
         return (body, null);
     }
 
-    /// <summary>Logs the request before anything is forwarded.</summary>
-    public async Task<ExchangeFailure?> LogRequestAsync(ExchangeIds request, EnvelopePrefix prefix, BodyBuffer body, bool logBody, CancellationToken cancellationToken)
+    /// <summary>
+    /// Logs the request before anything is forwarded. Returns the receipt for it (<see cref="LogReceipts"/>) when
+    /// the sender asked for one, or the failure.
+    /// </summary>
+    public async Task<(LogReceipt? Receipt, ExchangeFailure? Failure)> LogRequestAsync(
+        HttpContext context, SecurityServerId server, ExchangeIds request, EnvelopePrefix prefix, BodyBuffer body, bool logBody)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentNullException.ThrowIfNull(body);
@@ -161,19 +169,21 @@ public sealed class ServerExchangeSteps
         var member = request.Service.Client.Member;
         if (!_signer.TokenActive)
         {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.TokenNotActive, $"The response could not be signed for {member}: the key token is logged out.");
+            return (null, ExchangeFailure.ServerProxy(ErrorCatalog.TokenNotActive, $"The response could not be signed for {member}: the key token is logged out."));
         }
 
         if (!_signer.HasKey(member))
         {
-            return ExchangeFailure.ServerProxy(ErrorCatalog.CannotCreateSignature, $"The response could not be signed: no signing key is active for {member}.");
+            return (null, ExchangeFailure.ServerProxy(ErrorCatalog.CannotCreateSignature, $"The response could not be signed: no signing key is active for {member}."));
         }
 
         var stage = Stopwatch.GetTimestamp();
         var record = _recorder.Record(RecordSide.Server, RecordKind.Request, request, null, prefix.Head, prefix.Signature, prefix.SigningOcsp, body, logBody);
-        var failure = await _recorder.AppendAsync(record, ErrorFamily.ServerServerProxy, cancellationToken).ConfigureAwait(false);
+        var (sequence, failure) = await _recorder.AppendNumberedAsync(record, ErrorFamily.ServerServerProxy, context.RequestAborted).ConfigureAwait(false);
         _responder.Stage("log_request", stage);
-        return failure;
+        return failure is null
+            ? (LogReceipts.For(context.Request, server, sequence, _time.GetUtcNow(), _checkpointInterval), null)
+            : (null, failure);
     }
 
     /// <summary>Signs the response head for the provider member, logs the response, and only then sends the envelope.</summary>

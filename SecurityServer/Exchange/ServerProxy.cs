@@ -99,12 +99,13 @@ public sealed class ServerProxy
             }
 
             // 5. Log the request before anything is forwarded.
-            if (await _steps.LogRequestAsync(inbound, prefix, body!, service.LogBodies, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+            var (receipt, notLogged) = await _steps.LogRequestAsync(context, local.ServerId, inbound, prefix, body!, service.LogBodies).ConfigureAwait(false);
+            if (notLogged is not null)
             {
                 return notLogged;
             }
 
-            var outcome = await ForwardAndAnswerAsync(context, head, inbound, prefix.Head, service, body!).ConfigureAwait(false);
+            var outcome = await ForwardAndAnswerAsync(context, head, inbound, prefix.Head, service, body!, receipt).ConfigureAwait(false);
             if (outcome is not null)
             {
                 await _steps.RecordErrorOutcomeAsync(inbound, outcome).ConfigureAwait(false);
@@ -114,7 +115,7 @@ public sealed class ServerProxy
         }
     }
 
-    private async Task<ExchangeFailure?> ForwardAndAnswerAsync(HttpContext context, RestRequestHead head, ExchangeIds inbound, byte[] headBytes, LocalService service, BodyBuffer body)
+    private async Task<ExchangeFailure?> ForwardAndAnswerAsync(HttpContext context, RestRequestHead head, ExchangeIds inbound, byte[] headBytes, LocalService service, BodyBuffer body, LogReceipt? receipt)
     {
         // 6. Forward.
         var stage = Stopwatch.GetTimestamp();
@@ -136,7 +137,7 @@ public sealed class ServerProxy
 
         using (response)
         {
-            return await AnswerWithAsync(context, head, inbound, headBytes, body, response, service.LogBodies).ConfigureAwait(false);
+            return await AnswerWithAsync(context, head, inbound, headBytes, body, response, service.LogBodies, receipt).ConfigureAwait(false);
         }
     }
 
@@ -151,12 +152,13 @@ public sealed class ServerProxy
 
         using (response)
         {
-            if (await _steps.LogRequestAsync(inbound, prefix, body, logBody: true, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+            var (receipt, notLogged) = await _steps.LogRequestAsync(context, local.ServerId, inbound, prefix, body, logBody: true).ConfigureAwait(false);
+            if (notLogged is not null)
             {
                 return notLogged;
             }
 
-            var outcome = await AnswerWithAsync(context, head, inbound, prefix.Head, body, response, logBodies: true).ConfigureAwait(false);
+            var outcome = await AnswerWithAsync(context, head, inbound, prefix.Head, body, response, logBodies: true, receipt).ConfigureAwait(false);
             if (outcome is not null)
             {
                 await _steps.RecordErrorOutcomeAsync(inbound, outcome).ConfigureAwait(false);
@@ -167,7 +169,7 @@ public sealed class ServerProxy
     }
 
     /// <summary>7 and 8: signs the response together with the request hash, logs it, and only then lets it leave.</summary>
-    private Task<ExchangeFailure?> AnswerWithAsync(HttpContext context, RestRequestHead head, ExchangeIds inbound, byte[] headBytes, BodyBuffer body, ProviderResponse response, bool logBodies)
+    private Task<ExchangeFailure?> AnswerWithAsync(HttpContext context, RestRequestHead head, ExchangeIds inbound, byte[] headBytes, BodyBuffer body, ProviderResponse response, bool logBodies, LogReceipt? receipt)
     {
         var responseHead = new RestResponseHead
         {
@@ -178,6 +180,7 @@ public sealed class ServerProxy
             RequestId = head.RequestId,
             RequestHash = RequestHash.Compute(headBytes, body.Digest, body.Length),
             Headers = response.Headers,
+            LogReceipt = receipt,
             BodyLength = response.Body.Length,
             BodyDigest = response.Body.Digest,
         };

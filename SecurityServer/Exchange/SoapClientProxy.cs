@@ -202,6 +202,11 @@ public sealed class SoapClientProxy
             return (null, Inconsistent("The request hash in the response head does not match the request that was sent."));
         }
 
+        if (ClientExchangeSteps.CheckReceipt(head.LogReceipt, provider) is { } badReceipt)
+        {
+            return (null, badReceipt);
+        }
+
         if (_steps.CheckAnswer(trust, provider, outbound.Service, response, head.BodyDigest.Span) is { } answerFailure)
         {
             return (null, answerFailure);

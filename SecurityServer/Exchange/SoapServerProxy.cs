@@ -104,12 +104,13 @@ public sealed class SoapServerProxy
                 return ExchangeFailure.Client(ErrorCatalog.WrongServiceType, $"{head.Service} is a REST service; call it through /r1/, not with SOAP.");
             }
 
-            if (await _steps.LogRequestAsync(inbound, prefix, body, service.LogBodies, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+            var (receipt, notLogged) = await _steps.LogRequestAsync(context, local.ServerId, inbound, prefix, body, service.LogBodies).ConfigureAwait(false);
+            if (notLogged is not null)
             {
                 return notLogged;
             }
 
-            var outcome = await ForwardAndAnswerAsync(context, head, inbound, prefix.Head, message, service, body).ConfigureAwait(false);
+            var outcome = await ForwardAndAnswerAsync(context, head, inbound, prefix.Head, message, service, body, receipt).ConfigureAwait(false);
             if (outcome is not null)
             {
                 await _steps.RecordErrorOutcomeAsync(inbound, outcome).ConfigureAwait(false);
@@ -120,7 +121,7 @@ public sealed class SoapServerProxy
     }
 
     private async Task<ExchangeFailure?> ForwardAndAnswerAsync(
-        HttpContext context, SoapRequestHead head, ExchangeIds inbound, byte[] headBytes, SoapMessage request, LocalService service, BodyBuffer body)
+        HttpContext context, SoapRequestHead head, ExchangeIds inbound, byte[] headBytes, SoapMessage request, LocalService service, BodyBuffer body, LogReceipt? receipt)
     {
         var stage = Stopwatch.GetTimestamp();
         var forwarded = new ProviderRequest(
@@ -148,7 +149,7 @@ public sealed class SoapServerProxy
 
             using (answer)
             {
-                return await AnswerWithAsync(context, head, inbound, headBytes, body, response.Status, contentType!, answer!, service.LogBodies).ConfigureAwait(false);
+                return await AnswerWithAsync(context, head, inbound, headBytes, body, response.Status, contentType!, answer!, service.LogBodies, receipt).ConfigureAwait(false);
             }
         }
     }
@@ -163,13 +164,14 @@ public sealed class SoapServerProxy
             return refused;
         }
 
-        if (await _steps.LogRequestAsync(inbound, prefix, body, logBody: true, context.RequestAborted).ConfigureAwait(false) is { } notLogged)
+        var (receipt, notLogged) = await _steps.LogRequestAsync(context, local.ServerId, inbound, prefix, body, logBody: true).ConfigureAwait(false);
+        if (notLogged is not null)
         {
             return notLogged;
         }
 
         using var buffer = BodyBuffer.FromBytes(answer);
-        var outcome = await AnswerWithAsync(context, head, inbound, prefix.Head, body, StatusCodes.Status200OK, contentType!, buffer, logBodies: true).ConfigureAwait(false);
+        var outcome = await AnswerWithAsync(context, head, inbound, prefix.Head, body, StatusCodes.Status200OK, contentType!, buffer, logBodies: true, receipt).ConfigureAwait(false);
         if (outcome is not null)
         {
             await _steps.RecordErrorOutcomeAsync(inbound, outcome).ConfigureAwait(false);
@@ -180,7 +182,7 @@ public sealed class SoapServerProxy
 
     /// <summary>Signs a head digesting every part of <paramref name="answer"/> with the request hash, logs it, and only then lets it leave.</summary>
     private async Task<ExchangeFailure?> AnswerWithAsync(
-        HttpContext context, SoapRequestHead head, ExchangeIds inbound, byte[] headBytes, BodyBuffer body, int status, string contentType, BodyBuffer answer, bool logBodies)
+        HttpContext context, SoapRequestHead head, ExchangeIds inbound, byte[] headBytes, BodyBuffer body, int status, string contentType, BodyBuffer answer, bool logBodies, LogReceipt? receipt)
     {
         var parts = SoapMessageReader.ReadResponse(answer.Memory, contentType, _limits);
         if (!parts.Success)
@@ -199,6 +201,7 @@ public sealed class SoapServerProxy
             RequestHash = RequestHash.Compute(headBytes, body.Digest, body.Length),
             Fault = parts.Value!.Envelope.IsFault,
             Headers = [new(SoapParts.ContentTypeHeader, contentType)],
+            LogReceipt = receipt,
             SoapLength = parts.Value.Soap.Length,
             SoapDigest = soapDigest,
             Attachments = attachments,

@@ -1,6 +1,7 @@
 using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Records;
 using ExchangeGateway.MessageLog.Storage;
+using ExchangeGateway.SecurityServer.Auditing;
 using ExchangeGateway.SecurityServer.Exchange;
 using ExchangeGateway.SecurityServer.Operations;
 using ExchangeGateway.Signer.Ocsp;
@@ -11,7 +12,7 @@ namespace ExchangeGateway.SecurityServer.Hosting;
 /// <summary>
 /// The exchange's background work: warms the replay cache from the log, keeps OCSP responses for the
 /// server's own certificates fresh, integrates the message log into signed, time-stamped checkpoints,
-/// and (when enabled) sends the registration requests.
+/// re-verifies it (<see cref="IntegrityMonitor"/>), and (when enabled) sends the registration requests.
 /// </summary>
 internal sealed partial class ExchangeBackgroundService : BackgroundService
 {
@@ -45,6 +46,7 @@ internal sealed partial class ExchangeBackgroundService : BackgroundService
         {
             _services.GetRequiredService<OcspStatusManager>().RunAsync(stoppingToken),
             IntegrateWhenInitialisedAsync(stoppingToken),
+            _services.GetRequiredService<IntegrityMonitor>().RunAsync(stoppingToken),
         };
         if (options.AutoRegister)
         {

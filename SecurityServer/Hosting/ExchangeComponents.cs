@@ -2,7 +2,9 @@ using ExchangeGateway.Config.Client;
 using ExchangeGateway.Config.Model;
 using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Storage;
+using ExchangeGateway.MessageLog.Search;
 using ExchangeGateway.SecurityServer.Admin;
+using ExchangeGateway.SecurityServer.Auditing;
 using ExchangeGateway.SecurityServer.Backup;
 using ExchangeGateway.SecurityServer.Evidence;
 using ExchangeGateway.SecurityServer.Exchange;
@@ -73,7 +75,7 @@ internal static class ExchangeComponents
             var selection = sp.GetRequiredService<TimestampingSelection>();
             return new LogIntegrator(
                 sp.GetRequiredService<MessageLogStore>(),
-                new LogIntegratorOptions { ServerId = owner, CheckpointInterval = options.CheckpointInterval },
+                new LogIntegratorOptions { ServerId = owner, CheckpointInterval = options.CheckpointInterval, TsaTimeout = LogReceipts.StampingAllowance },
                 async (bytes, ct) =>
                 {
                     var signed = await signer.SignDetachedAsync(owner.Owner, bytes, ct).ConfigureAwait(false);
@@ -83,6 +85,12 @@ internal static class ExchangeComponents
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.MessageLog.Integrator"));
         });
+        services.AddSingleton(sp => MessageLogSearch.Open(sp.GetRequiredService<MessageLogStore>().DatabasePath, TimeSpan.FromSeconds(5)));
+        services.AddSingleton<IntegrityMonitor>();
+        services.AddSingleton(sp => new GlobalConfigurationHistory(
+            sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GlobalConfigurationHistory>>()));
         services.AddSingleton(sp => new ReplayCache(sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.ReplayWindow));
         services.AddSingleton<TrustContextProvider>();
         services.AddSingleton<PeerAuthenticator>();

@@ -6,6 +6,7 @@ using ExchangeGateway.SecurityServer.Admin;
 using ExchangeGateway.Config.Anchors;
 using ExchangeGateway.Config.Client;
 using ExchangeGateway.MessageLog.Storage;
+using ExchangeGateway.SecurityServer.Auditing;
 using ExchangeGateway.SecurityServer.Exchange;
 using ExchangeGateway.SecurityServer.Operations;
 using ExchangeGateway.SecurityServer.Registry;
@@ -97,6 +98,7 @@ public static class SecurityServerHost
             .Bind(builder.Configuration.GetSection(SecurityServerOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => File.Exists(o.AnchorPath), "SecurityServer:AnchorPath must name an existing anchor file")
+            .Validate(o => o.IntegrityCheckInterval >= TimeSpan.FromMilliseconds(100), "SecurityServer:IntegrityCheckInterval must be at least 00:00:00.1")
             .ValidateOnStart();
         builder.Services.AddHttpClient(nameof(ConfigurationClient));
         builder.Services.AddSingleton(sp =>
@@ -111,7 +113,12 @@ public static class SecurityServerHost
             var storage = Path.Combine(options.DataDirectory, "globalconf");
             Directory.CreateDirectory(storage);
             var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConfigurationClient));
-            return new ConfigurationClient(anchor.Value, http, new ConfigurationClientOptions { StorageDirectory = storage }, sp.GetRequiredService<TimeProvider>());
+            var history = sp.GetRequiredService<GlobalConfigurationHistory>();
+            return new ConfigurationClient(
+                anchor.Value,
+                http,
+                new ConfigurationClientOptions { StorageDirectory = storage, Verified = (signed, configuration, verifiedBy) => history.Record(signed, configuration, verifiedBy) },
+                sp.GetRequiredService<TimeProvider>());
         });
         builder.Services.AddHostedService<GlobalConfigurationService>();
         builder.Services.AddServiceRegistry();
@@ -148,6 +155,9 @@ public static class SecurityServerHost
         var now = time.GetUtcNow();
         var status = client.Status;
         var reasons = new List<string>();
+
+        // A degradation is reported but keeps the server ready: exchanges are still signed and logged.
+        var degradations = new List<string>();
         if (!client.TryGetValid(now, out _))
         {
             reasons.Add(OutdatedGlobalConf);
@@ -198,9 +208,21 @@ public static class SecurityServerHost
                 reasons.Add("server.clientproxy.database_error");
             }
 
+            var integrity = services.GetRequiredService<IntegrityMonitor>().Status;
+            if (integrity is { State: IntegrityState.Failed, Finding: { } finding })
+            {
+                degradations.Add($"{IntegrityMonitor.ReadinessReason}: {finding.Item}: {finding.Message}");
+            }
+
             messageLog = new
             {
                 records = log.Count,
+                integrity = integrity.State switch
+                {
+                    IntegrityState.Ok => "ok",
+                    IntegrityState.Failed => "failed",
+                    _ => "not_run",
+                },
                 backlog = log.Backlog,
                 lastCheckpoint = log.LastCheckpoint,
                 lastStampedCheckpoint = log.LastStampedCheckpoint,
@@ -208,9 +230,11 @@ public static class SecurityServerHost
             };
         }
 
+        var ready = reasons.Count == 0;
+        reasons.AddRange(degradations);
         var body = new
         {
-            status = reasons.Count == 0 ? "ready" : "not_ready",
+            status = !ready ? "not_ready" : degradations.Count > 0 ? "degraded" : "ready",
             reasons,
             globalConfiguration = new
             {
@@ -223,7 +247,7 @@ public static class SecurityServerHost
             },
             messageLog,
         };
-        return Results.Json(body, statusCode: reasons.Count == 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        return Results.Json(body, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static string TokenStatusName(TokenStatus status) => status switch

@@ -67,6 +67,12 @@ public sealed class SecurityServerOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan WitnessInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often the integrity monitor re-verifies the newest part of the message log (and a further slice of the
+    /// rest; see <see cref="Auditing.IntegrityMonitor"/>). At least 100 ms.
+    /// </summary>
+    public TimeSpan IntegrityCheckInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>SQLite synchronous mode of the message log: <c>Full</c> (fsync per group commit) or <c>Normal</c> (survives process crashes, not power loss).</summary>
     public string MessageLogSynchronous { get; set; } = "Full";
 }

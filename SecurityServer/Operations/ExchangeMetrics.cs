@@ -33,6 +33,12 @@ public sealed class ExchangeMetrics : IDisposable
     /// <summary>Gauge: serial of the global configuration in use.</summary>
     public const string GlobalConfSerial = "xgw_globalconf_serial";
 
+    /// <summary>Counter: new findings of the message-log integrity monitor (the status turned failed, or its first bad item changed).</summary>
+    public const string IntegrityFailuresTotal = "xgw_messagelog_integrity_failures_total";
+
+    /// <summary>Gauge: 1 while the integrity monitor finds the message log intact, 0 while it reports a finding; absent before its first run.</summary>
+    public const string IntegrityOk = "xgw_messagelog_integrity_ok";
+
     /// <summary>Side label: the client proxy (consumer's server).</summary>
     public const string SideClient = "client";
 
@@ -51,9 +57,11 @@ public sealed class ExchangeMetrics : IDisposable
     private readonly Meter? _ownedMeter;
     private readonly Counter<long> _exchanges;
     private readonly Histogram<double> _stages;
+    private readonly Counter<long> _integrityFailures;
     private Func<long?>? _backlog;
     private Func<double?>? _checkpointAge;
     private Func<long?>? _globalConfSerial;
+    private Func<long?>? _integrityOk;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (the host's; disposed with it).</summary>
     public ExchangeMetrics(IMeterFactory meterFactory)
@@ -81,6 +89,8 @@ public sealed class ExchangeMetrics : IDisposable
         meter.CreateObservableGauge(MessageLogBacklog, () => Observe(Volatile.Read(ref _backlog)), unit: null, description: "Message-log records not yet covered by a time-stamped checkpoint.");
         meter.CreateObservableGauge(CheckpointAgeSeconds, () => Observe(Volatile.Read(ref _checkpointAge)), unit: "s", description: "Seconds since the last time-stamped message-log checkpoint.");
         meter.CreateObservableGauge(GlobalConfSerial, () => Observe(Volatile.Read(ref _globalConfSerial)), unit: null, description: "Serial of the global configuration in use.");
+        _integrityFailures = meter.CreateCounter<long>(IntegrityFailuresTotal, unit: null, description: "New findings of the message-log integrity monitor.");
+        meter.CreateObservableGauge(IntegrityOk, () => Observe(Volatile.Read(ref _integrityOk)), unit: null, description: "1 while the message-log integrity monitor finds the log intact, 0 after a finding.");
     }
 
     /// <summary>Bucket bounds of <see cref="StageDurationSeconds"/>: 0.5 ms to 60 s.</summary>
@@ -115,6 +125,12 @@ public sealed class ExchangeMetrics : IDisposable
 
     /// <summary>Feeds <see cref="GlobalConfSerial"/>; the delegate runs at each scrape, null reports nothing.</summary>
     public void ObserveGlobalConfSerial(Func<long?> source) => Volatile.Write(ref _globalConfSerial, source);
+
+    /// <summary>Counts one new finding of the integrity monitor.</summary>
+    public void RecordIntegrityFailure() => _integrityFailures.Add(1);
+
+    /// <summary>Feeds <see cref="IntegrityOk"/>; the delegate runs at each scrape, null reports nothing.</summary>
+    public void ObserveIntegrityOk(Func<long?> source) => Volatile.Write(ref _integrityOk, source);
 
     /// <inheritdoc />
     public void Dispose() => _ownedMeter?.Dispose();

@@ -81,6 +81,8 @@ public sealed class AdminRoleBoundaryTests : IAsyncLifetime
         ("GET", "/message-log/checkpoints", "ReadMessageLog", false),
         ("GET", "/message-log/records/{sequence}/inclusion", "ReadMessageLog", false),
         ("GET", "/message-log/consistency", "ReadMessageLog", false),
+        ("GET", "/message-log/records", "ReadMessageLog", false),
+        ("GET", "/message-log/integrity", "ReadMessageLog", false),
         ("GET", "/tokens", "ReadRegistry", false),
         ("GET", "/tokens/{tokenId}", "ReadRegistry", false),
         ("POST", "/tokens/{tokenId}/login", "ManageKeys", true),

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Text.Json;
+using static ExchangeGateway.Cli.Commands.Symbols;
+
+namespace ExchangeGateway.Cli.Commands;
+
+/// <summary><c>xgw log</c>: the auditor's view of the message log (API keys with the auditor role).</summary>
+internal static class LogCommands
+{
+    public static Command Log(CliContext cli) => Group("log", "The message log (auditor role)", Search(cli), Integrity(cli));
+
+    private static Command Search(CliContext cli)
+    {
+        var from = Opt("--from", "Records made at or after this time, RFC 3339 with a zone (e.g. 2026-03-01T12:00:00Z)");
+        var to = Opt("--to", "Records made before this time, RFC 3339 with a zone");
+        var client = Opt("--client", "The client, e.g. DEV/GOV/70000001/consumer");
+        var service = Opt("--service", "The service, e.g. DEV/ORG/70000002/provider/echo");
+        var messageId = Opt("--message-id", "The message id");
+        var outcome = Opt("--outcome", "success or error (an error code, or HTTP status 400 and above)");
+        outcome.AcceptOnlyFromAmong("success", "error");
+        var side = Opt("--side", "client or server: which proxy wrote the record");
+        side.AcceptOnlyFromAmong("client", "server");
+        var kind = Opt("--kind", "request or response");
+        kind.AcceptOnlyFromAmong("request", "response");
+        var limit = Opt("--limit", "Records per page, 1 to 1000 (default 100)");
+        var after = Opt("--after", "Continue after this sequence number (the 'next' of the previous page)");
+        var command = Command(
+            "search",
+            "Search records by time, client, service, message id and outcome (metadata only, oldest first)",
+            from,
+            to,
+            client,
+            service,
+            messageId,
+            outcome,
+            side,
+            kind,
+            limit,
+            after);
+        cli.SetAction(command, async i =>
+        {
+            var parameters = new List<(string Name, string Value)>();
+            foreach (var (name, option) in new[] { ("from", from), ("to", to), ("client", client), ("service", service), ("messageId", messageId), ("outcome", outcome), ("side", side), ("kind", kind), ("limit", limit), ("after", after) })
+            {
+                if (i.Value(option) is { } value)
+                {
+                    parameters.Add((name, value));
+                }
+            }
+
+            var json = await i.Client.SearchMessageLogAsync(parameters, i.CancellationToken).ConfigureAwait(false);
+            return CommandOutput.Of(json, Records);
+        });
+        return command;
+    }
+
+    private static Command Integrity(CliContext cli)
+    {
+        var command = Command("integrity", "The last checkpoints and the integrity monitor's verdict");
+        cli.SetAction(command, async i => CommandOutput.Of(
+            await i.Client.GetMessageLogIntegrityAsync(i.CancellationToken).ConfigureAwait(false),
+            j => Human.Fields(
+                j,
+                "monitor.state",
+                "monitor.finding.item",
+                "monitor.finding.code",
+                "monitor.finding.message",
+                "monitor.lastRunAt",
+                "monitor.lastRunResult",
+                "monitor.lastRunMessage",
+                "monitor.verifiedTreeSize",
+                "monitor.lastFullVerificationAt",
+                "lastCheckpoint.treeSize",
+                "lastCheckpoint.ageSeconds",
+                "lastStampedCheckpoint.treeSize",
+                "lastStampedCheckpoint.ageSeconds")));
+        return command;
+    }
+
+    private static string Records(JsonElement page)
+    {
+        var table = Human.Table(
+            Human.Items(page, "records"),
+            ("SEQ", "sequence"),
+            ("AT", "at"),
+            ("SIDE", "side"),
+            ("KIND", "kind"),
+            ("CLIENT", "client"),
+            ("SERVICE", "service"),
+            ("MESSAGE ID", "messageId"),
+            ("STATUS", "httpStatus"),
+            ("ERROR", "errorCode"));
+        var next = Human.Get(page, "next");
+        return next == "-" ? table : table + "\nMore: repeat with --after " + next;
+    }
+}
