@@ -196,7 +196,8 @@ internal static class LogExportJson
                 LogExportFormat.BodyErased => LogExportBodyState.Erased,
                 var other => throw new FormatException($"bodyState '{other}' is not present, not-logged or erased"),
             };
-            ReadOnlyMemory<byte>? body = o.Has("body") ? o.Bytes("body") : null;
+            // Beware C#: "cond ? memory : null" converts null to an empty memory (via byte[]), not to a null one.
+            var body = o.Has("body") ? o.Bytes("body") : (ReadOnlyMemory<byte>?)null;
             if ((state == LogExportBodyState.Present) != body.HasValue)
             {
                 throw new FormatException(body.HasValue ? $"a body is given but bodyState is {o.Text("bodyState")}" : "bodyState is present but there is no body");
@@ -377,7 +378,7 @@ internal static class LogExportJson
         public ReadOnlyMemory<byte>? NullableBytes(string property)
         {
             var e = _properties[property];
-            return e.ValueKind == JsonValueKind.Null ? null : Base64(e, $"{_name}.{property}");
+            return e.ValueKind == JsonValueKind.Null ? (ReadOnlyMemory<byte>?)null : Base64(e, $"{_name}.{property}");
         }
 
         public IEnumerable<JsonElement> Array(string property, int max)
