@@ -115,7 +115,7 @@ public sealed class LogExportReader : IDisposable
                 var bytes = _buffer.AsMemory(_start, length);
                 _start += length + 1;
                 LineNumber++;
-                if (skipping)
+                if (skipping || length > _maxLineBytes)
                 {
                     return Line.Bad(Text($"line {LineNumber} is longer than {_maxLineBytes} bytes"));
                 }
