@@ -77,7 +77,8 @@ internal sealed class ExchangeLogs : IAsyncDisposable
         int batch = 8,
         bool receipts = false,
         Func<int, RecordSide, RecordKind, bool>? skip = null,
-        int bodySize = 256)
+        int bodySize = 256,
+        Func<int, long, long>? receiptSequence = null)
     {
         skip ??= (_, _, _) => false;
         var done = new List<Exchange>();
@@ -102,7 +103,11 @@ internal sealed class ExchangeLogs : IAsyncDisposable
                 }
             }
 
-            var responses = ids.Select((i, k) => ResponseHead(i, requests[k].Head, bodySize / 2, receipts && providerSequences.TryGetValue(i, out var s) ? s : null)).ToList();
+            var responses = ids.Select((i, k) => ResponseHead(
+                i,
+                requests[k].Head,
+                bodySize / 2,
+                receipts && providerSequences.TryGetValue(i, out var s) ? receiptSequence?.Invoke(i, s) ?? s : null)).ToList();
             var responseSignatures = SignBatch(responses.Select(r => r.Head).ToList(), ProviderSigner);
             for (var k = 0; k < ids.Count; k++)
             {
@@ -239,6 +244,24 @@ internal sealed class ExchangeLogs : IAsyncDisposable
             Assert.True(appended.IsSuccess, appended.ToString());
             return appended.Sequence;
         }
+
+        /// <summary>Appends the error record a proxy writes when exchange <paramref name="i"/> ended in <paramref name="code"/> (no signed response).</summary>
+        public Task<long> AppendErrorAsync(int i, RecordSide side, string code) => AppendAsync(new MessageRecord
+        {
+            Side = side,
+            Kind = RecordKind.Response,
+            MessageId = MessageIdOf(i),
+            RequestId = RequestIdOf(i),
+            ClientId = Client,
+            ServiceId = Service,
+            At = DateTimeOffset.MinValue,
+            HttpStatus = 502,
+            ErrorCode = code,
+            Head = ReadOnlyMemory<byte>.Empty,
+            Signature = ReadOnlyMemory<byte>.Empty,
+            BodyDigest = SHA512.HashData(ReadOnlySpan<byte>.Empty),
+            BodyLength = 0,
+        });
 
         /// <summary>A second later, makes a signed, stamped checkpoint of everything appended; returns its size.</summary>
         public async Task<long> CheckpointAsync()
