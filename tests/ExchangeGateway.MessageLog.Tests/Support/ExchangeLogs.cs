@@ -50,10 +50,10 @@ internal sealed class ExchangeLogs : IAsyncDisposable
     }
 
     /// <summary>A server's log: <c>provider</c> (ss1, signed by the provider member) or <c>consumer</c> (ss2).</summary>
-    public LogSide Open(string name, bool provider)
+    public LogSide Open(string name, bool provider, MessageLogSynchronous synchronous = MessageLogSynchronous.Full)
     {
         var path = Context.Directory.File(name + "/messagelog.db");
-        var store = Context.OpenStore(o => o with { DatabasePath = path });
+        var store = Context.OpenStore(o => o with { DatabasePath = path, Synchronous = synchronous });
         var signer = provider ? ProviderSigner : ConsumerSigner;
         var server = provider ? ProviderServer : ConsumerServer;
         var integrator = Context.Integrator(
