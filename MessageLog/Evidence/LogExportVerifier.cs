@@ -21,22 +21,30 @@ namespace ExchangeGateway.MessageLog.Evidence;
 /// <remarks>
 /// Checks, in report order:
 /// <list type="bullet">
-/// <item><c>export.header</c>: the header line parses strictly.</item>
-/// <item><c>checkpoint.from.content</c>, <c>checkpoint.from.frontier</c>, <c>checkpoint.to.content</c>: each checkpoint parses, names the
-/// header's server and size; A's frontier gives A's root.</item>
-/// <item><c>record.N.encoding</c>, <c>record.N.body</c>, <c>record.N.signature</c>, listed as they fail in file order: the canonical
-/// bytes decode and carry the line's sequence; an exported body hashes to the digest in the leaf; the signed head names the
-/// record's ids and body digest and the batch signature's path leads from the head to a root; then a summary per category
-/// (<c>records.encoding</c>, <c>records.body</c>, <c>records.signature</c>).</item>
+/// <item><c>export.header</c>: the header line parses strictly (nothing else is checked when it does not).</item>
+/// <item><c>trust.anchor</c>, <c>trust.configuration</c>, <c>trust.certificates</c>: <see cref="EvidenceTrustVerifier"/> on the
+/// export's trust material (the auditor's anchor when given).</item>
+/// <item><c>checkpoint.from.content</c>, <c>checkpoint.from.frontier</c>, <c>checkpoint.from.signature</c>, <c>checkpoint.from.timestamp</c>
+/// (the last two not for the empty tree), then <c>checkpoint.to.content</c>, <c>checkpoint.to.signature</c>, <c>checkpoint.to.timestamp</c>:
+/// each checkpoint parses and names the header's server and size; A's frontier gives A's root; the detached CMS signature verifies,
+/// by a certificate of an approved CA whose member owns the server, valid when stamped; the RFC 3161 token of an approved TSA covers
+/// SHA-256 of that signature (an unstamped checkpoint fails: its time is only the server's word).</item>
+/// <item><c>record.N.encoding</c>, <c>record.N.body</c>, <c>record.N.signature</c>, listed as they fail in file order (at most
+/// <see cref="LogExportVerifierOptions.MaxListedRecordFailures"/>): the canonical bytes decode and carry the line's sequence; an exported
+/// body hashes to the digest and length in the leaf; the signed head names the record's kind, ids and body digest, and the batch
+/// signature over it verifies (one CMS verification per batch) by the client's member for a request, the service's member for a response;
+/// an error record has neither head nor signature. Then one summary per category: <c>records.encoding</c>, <c>records.body</c>,
+/// <c>records.signature</c>.</item>
 /// <item><c>sequence</c>: records A.size + 1 to B.size, each once, in order (names the first missing or misplaced sequence).</item>
 /// <item><c>root</c>: the leaves folded onto A's frontier give B's root.</item>
 /// <item><c>consistency</c>: the header's proof shows B extends A.</item>
-/// <item><c>witness.SIZE</c>: each witness statement names this server, and for a size within [A, B] its root is the root the
-/// records give at that size.</item>
+/// <item><c>witness.SIZE</c>, per statement in the header and given by the auditor: signed by a configuration-signing certificate the
+/// anchor pins, of this instance and server, and for a size within [A, B] of the root the records give at that size.</item>
 /// <item><c>end</c>: the end line is there, last, with the record count.</item>
 /// </list>
 /// A changed record is caught by its own checks where it can be (a changed head by its signature, a changed id by the head's
-/// disagreement), so that the first failure names it; the root then fails too.
+/// disagreement), so that the first failure names it; the root then fails too. An error record changed is caught by the root only.
+/// OCSP responses inside records are not checked here (the bundle verifier does, per message).
 /// </remarks>
 public static class LogExportVerifier
 {

@@ -109,6 +109,26 @@ public sealed class LogReconciliationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Compare_SameMessageLoggedWithAnotherHead_ReportedAsDifferent()
+    {
+        var (client, provider) = await RunAsync();
+        var lines = System.Text.Encoding.UTF8.GetString(client).Split('\n').ToList();
+        var index = lines.FindIndex(l => l.Contains("\"sequence\":", StringComparison.Ordinal) && Decode(l).Record.RequestId == ExchangeLogs.RequestIdOf(5) && Decode(l).Record.Kind == RecordKind.Request);
+        var line = System.Text.Json.Nodes.JsonNode.Parse(lines[index])!.AsObject();
+        var decoded = Decode(lines[index]);
+        var head = System.Text.Encoding.UTF8.GetString(decoded.Record.Head.Span).Replace("\"method\":\"POST\"", "\"method\":\"PUT\"", StringComparison.Ordinal);
+        line["canonical"] = Convert.ToBase64String(RecordEncoding.Canonical(decoded.Sequence, decoded.Record with { Head = System.Text.Encoding.UTF8.GetBytes(head) }));
+        lines[index] = line.ToJsonString();
+
+        var result = Compare(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)), provider);
+
+        var d = Assert.Single(result.Discrepancies);
+        Assert.Equal((LogDiscrepancyKind.Different, RecordKind.Request, decoded.Sequence), (d.Kind, d.Message, d.ClientSequence));
+        Assert.NotNull(d.ProviderSequence);
+        Assert.Contains("do not hold the same signed head", d.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_ExportsSwapped_EverythingIsOutOfScope()
     {
         // The provider's export given as the client side's: its Server records are not client-side records.
@@ -172,6 +192,9 @@ public sealed class LogReconciliationTests : IAsyncLifetime
         Assert.True(verified.Passed, verified.FirstFailure?.ToString());
         return output.ToArray();
     }
+
+    private static CanonicalRecord Decode(string line) =>
+        CanonicalRecord.Parse(Convert.FromBase64String(System.Text.Json.Nodes.JsonNode.Parse(line)!["canonical"]!.GetValue<string>())).Value!;
 
     private static LogReconciliationResult Compare(byte[] client, byte[] provider) =>
         LogReconciliation.Compare(new MemoryStream(client), new MemoryStream(provider));
