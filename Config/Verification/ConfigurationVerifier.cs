@@ -39,6 +39,25 @@ public sealed class ConfigurationVerifier
     public VerificationResult<GlobalConfiguration> Verify(SignedConfiguration signed, ConfigurationAnchor anchor, HeldConfiguration? held, DateTimeOffset now) =>
         Verify(signed, anchor, held, now, checkExpiry: true);
 
+    /// <summary>
+    /// Verifies a configuration kept as evidence, as it was when published: the signature by a certificate
+    /// of <paramref name="anchor"/> valid at the configuration's own generation time, the strict parse and
+    /// the instance. Neither expiry nor a held serial is checked: the question is whether the Central
+    /// Server published these bytes, not whether they are current.
+    /// </summary>
+    public VerificationResult<GlobalConfiguration> VerifyAsPublished(SignedConfiguration signed, ConfigurationAnchor anchor)
+    {
+        ArgumentNullException.ThrowIfNull(signed);
+        ArgumentNullException.ThrowIfNull(anchor);
+
+        // The generation time is read before the signature is checked only to know when the signer's
+        // certificate must have been valid; nothing read is believed until the signature verifies below.
+        var parsed = GlobalConfigurationSerializer.Read(signed.Content, _options.MaxContentBytes);
+        return parsed.Success
+            ? Verify(signed, anchor, held: null, parsed.Value.GeneratedAt, checkExpiry: false)
+            : Fail(signed.Content.Length > _options.MaxContentBytes ? TrustFailure.DocumentTooLarge : TrustFailure.Malformed, parsed.Message);
+    }
+
     internal VerificationResult<GlobalConfiguration> Verify(SignedConfiguration signed, ConfigurationAnchor anchor, HeldConfiguration? held, DateTimeOffset now, bool checkExpiry)
     {
         ArgumentNullException.ThrowIfNull(signed);

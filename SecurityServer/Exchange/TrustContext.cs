@@ -9,20 +9,21 @@ using ExchangeGateway.Common.Crypto.X509;
 using ExchangeGateway.Common.Identifiers;
 using ExchangeGateway.Common.Results;
 using ExchangeGateway.Config.Model;
+using ExchangeGateway.Config.Trust;
 
 namespace ExchangeGateway.SecurityServer.Exchange;
 
 /// <summary>
-/// The trust decisions one global configuration implies: which CAs are approved, who may answer OCSP
-/// for them, which member a certificate belongs to, and the verifiers built over them. It is immutable
+/// The trust decisions one global configuration implies (<see cref="ConfigurationTrust"/>, shared with the
+/// offline evidence verifier) with the proxies' caches on top: verified OCSP responses and TLS peers'
+/// chains, and the batch-signature verifier's roots. It is immutable
 /// and built once per configuration serial (<see cref="TrustContextProvider"/>), so every exchange sees
 /// one consistent set and the verifiers' caches survive between exchanges.
 /// </summary>
 public sealed class TrustContext
 {
     private const int MaxCachedOcsp = 20_000;
-    private readonly Dictionary<string, ApprovedCa> _casByThumbprint;
-    private readonly Dictionary<string, OcspVerificationOptions> _ocspOptionsByCa;
+    private readonly ConfigurationTrust _trust;
     private readonly ConcurrentDictionary<(string Ocsp, string Certificate), DateTimeOffset> _goodOcsp = new();
 
     // A TLS peer's certificate object lives as long as its connection: remember its verdict per purpose so
@@ -34,28 +35,10 @@ public sealed class TrustContext
     {
         ArgumentNullException.ThrowIfNull(configuration);
         Configuration = configuration;
-        var certificates = new CertificateCache();
-        _casByThumbprint = new(StringComparer.Ordinal);
-        _ocspOptionsByCa = new(StringComparer.Ordinal);
-        var anchors = new List<X509Certificate2>();
-        foreach (var ca in configuration.ApprovedCas)
+        _trust = new ConfigurationTrust(configuration);
+        if (_trust.Cms is not null)
         {
-            var cert = certificates.GetOrLoad(ca.Certificate.Span);
-            anchors.Add(cert);
-            _casByThumbprint[cert.Thumbprint] = ca;
-            _ocspOptionsByCa[cert.Thumbprint] = new OcspVerificationOptions
-            {
-                FreshnessLimit = configuration.Settings.OcspFreshness,
-                Certificates = certificates,
-                TrustedResponders = [.. ca.OcspResponders.Where(r => r.HasCertificate).Select(r => certificates.GetOrLoad(r.Certificate.Span))],
-            };
-        }
-
-        if (anchors.Count > 0)
-        {
-            Validator = new CertificateValidator(anchors);
-            Cms = new CmsSignatureVerifier(Validator);
-            Batch = new BatchSignatureVerifier(Cms);
+            Batch = new BatchSignatureVerifier(_trust.Cms);
         }
     }
 
@@ -63,10 +46,10 @@ public sealed class TrustContext
     public GlobalConfiguration Configuration { get; }
 
     /// <summary>The validator over the approved CAs; null when none is approved (nothing can be trusted).</summary>
-    public CertificateValidator? Validator { get; }
+    public CertificateValidator? Validator => _trust.Validator;
 
     /// <summary>The CMS verifier over <see cref="Validator"/>.</summary>
-    public CmsSignatureVerifier? Cms { get; }
+    public CmsSignatureVerifier? Cms => _trust.Cms;
 
     /// <summary>The batch-signature verifier (caches verified batch roots).</summary>
     public BatchSignatureVerifier? Batch { get; }
@@ -110,31 +93,18 @@ public sealed class TrustContext
     public VerificationResult CheckOcsp(ReadOnlySpan<byte> ocspDer, IReadOnlyList<X509Certificate2> chain, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(chain);
-        if (chain.Count == 0)
+        if (chain.Count == 0 || ocspDer.IsEmpty)
         {
-            return VerificationResult.Fail(TrustFailure.Malformed, "no certificate");
+            return _trust.VerifyOcsp(ocspDer, chain, at).ToResult();
         }
 
-        if (ocspDer.IsEmpty)
-        {
-            return VerificationResult.Fail(TrustFailure.CertificateStatusUnknown, "no OCSP response was stapled");
-        }
-
-        var leaf = chain[0];
-        var issuer = chain.Count > 1 ? chain[1] : leaf;
-        var key = (Convert.ToHexString(SHA256.HashData(ocspDer)), leaf.Thumbprint);
+        var key = (Convert.ToHexString(SHA256.HashData(ocspDer)), chain[0].Thumbprint);
         if (_goodOcsp.TryGetValue(key, out var goodUntil) && at <= goodUntil)
         {
             return VerificationResult.Ok;
         }
 
-        var options = FindOcspOptions(chain);
-        if (options is null)
-        {
-            return VerificationResult.Fail(TrustFailure.UntrustedCertificate, "the certificate's CA is not approved");
-        }
-
-        var status = OcspResponseVerifier.Verify(ocspDer.ToArray(), leaf, issuer, at, options);
+        var status = _trust.VerifyOcsp(ocspDer, chain, at);
         if (!status.IsValid)
         {
             return status.ToResult();
@@ -145,31 +115,11 @@ public sealed class TrustContext
             _goodOcsp.Clear();
         }
 
-        _goodOcsp[key] = status.Value!.ThisUpdate + options.FreshnessLimit;
+        _goodOcsp[key] = status.Value!.ThisUpdate + _trust.OcspOptionsFor(chain)!.FreshnessLimit;
         return VerificationResult.Ok;
     }
 
     /// <summary>The member a signing certificate names, read with its approved CA's certificate profile.</summary>
-    public ParseResult<MemberId> MemberOf(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain)
-    {
-        ArgumentNullException.ThrowIfNull(certificate);
-        ArgumentNullException.ThrowIfNull(chain);
-        var ca = chain.Select(c => _casByThumbprint.GetValueOrDefault(c.Thumbprint)).FirstOrDefault(c => c is not null);
-        return ca is null
-            ? ParseResult<MemberId>.Fail("untrusted_root", "the certificate's CA is not approved")
-            : ca.Profile.TryGetMember(certificate.SubjectName, Configuration.InstanceId);
-    }
-
-    private OcspVerificationOptions? FindOcspOptions(IReadOnlyList<X509Certificate2> chain)
-    {
-        foreach (var c in chain)
-        {
-            if (_ocspOptionsByCa.TryGetValue(c.Thumbprint, out var options))
-            {
-                return options;
-            }
-        }
-
-        return null;
-    }
+    public ParseResult<MemberId> MemberOf(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain) =>
+        _trust.MemberOf(certificate, chain);
 }
