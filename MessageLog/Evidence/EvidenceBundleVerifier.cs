@@ -50,7 +50,7 @@ public static class EvidenceBundleVerifier
 
         checks.Add(CheckContent(bundle, checkpoint, parsed.Message));
         checks.Add(CheckSignature(bundle, checkpoint, trust));
-        checks.Add(CheckTimeStamp(bundle, checkpoint, trust, time));
+        checks.Add(CheckTimeStamp(bundle, checkpoint, trust, time, decoded));
         if (decoded.Count == 2)
         {
             checks.Add(CheckPair(decoded[0], decoded[1]));
@@ -128,7 +128,7 @@ public static class EvidenceBundleVerifier
         return Pass(Name, size, $"signed by '{info.Signer.Subject}' of member {member.Value}, the owner of server {checkpoint.ServerId}, chained to the approved CA '{info.Chain[^1].Subject}'");
     }
 
-    private static EvidenceCheck CheckTimeStamp(EvidenceBundle bundle, Checkpoint? checkpoint, ResolvedTrust? trust, TimeProvider? time)
+    private static EvidenceCheck CheckTimeStamp(EvidenceBundle bundle, Checkpoint? checkpoint, ResolvedTrust? trust, TimeProvider? time, List<(long Sequence, MessageRecord? Record)> records)
     {
         const string Name = "checkpoint.timestamp";
         var size = checkpoint?.TreeSize;
@@ -148,6 +148,12 @@ public static class EvidenceBundleVerifier
         if (checkpoint is not null && info.GenTime + ClockSkew < checkpoint.CreatedAt)
         {
             return Result(Name, false, size, $"the time-stamp's time {LogTime.Format(info.GenTime)} is before the checkpoint was made ({LogTime.Format(checkpoint.CreatedAt)})");
+        }
+
+        // The stamp is the upper bound of when the records existed: a record dated after it lies about its time.
+        if (records.FirstOrDefault(r => r.Record is { } record && record.At > info.GenTime + ClockSkew) is { Record: { } late } dated)
+        {
+            return Result(Name, false, size, Invariant($"record {dated.Sequence} is dated {LogTime.Format(late.At)}, after the time-stamp's time {LogTime.Format(info.GenTime)}"));
         }
 
         return Result(Name, true, size, $"time-stamped {LogTime.Format(info.GenTime)} by the approved TSA '{info.TsaCertificate.Subject}' (token serial {info.SerialNumberHex}) over SHA-256 {Convert.ToHexStringLower(imprint)} of the checkpoint's signature: the records existed by then");

@@ -177,6 +177,19 @@ public sealed class EvidenceBundleVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verify_RecordDatedAfterTheTimeStamp_TimestampFailsNamingTheRecord()
+    {
+        var bundle = await ExchangeBundleAsync();
+        var decoded = RecordDecoding.TryDecode(bundle.Records[1].Canonical.Span).Value.Record;
+        var postdated = decoded with { At = decoded.At.AddHours(1) };
+
+        var report = Verify(Replace(bundle, 1, r => r with { Canonical = RecordEncoding.Canonical(2, postdated), Fields = EvidenceRecordFields.From(postdated) }));
+
+        AssertFailed(report, "checkpoint.timestamp", $"checkpoint 2: record 2 is dated {LogTime.Format(postdated.At)}, after the time-stamp's time ");
+        AssertFailed(report, "record.2.inclusion", "record 2: Root mismatch");
+    }
+
+    [Fact]
     public async Task Verify_ChangedHeaderFieldAndItsReadableCopy_InclusionStillFails()
     {
         var bundle = await ExchangeBundleAsync();
