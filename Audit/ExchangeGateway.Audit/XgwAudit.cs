@@ -35,6 +35,8 @@ public static class XgwAudit
         var root = new RootCommand(
             "xgw-audit: verify ExchangeGateway message-log evidence offline.\n"
             + "Exit codes: 0 verified, 1 a check failed, 2 usage or unreadable input.");
+        root.Subcommands.Add(Commands.VerifyCommand.Create(output, error));
+        root.Subcommands.Add(Commands.ExtractCommand.Create(output, error));
         root.Subcommands.Add(Commands.VerifyLogCommand.Create(output, error));
         root.Subcommands.Add(Commands.ReconcileCommand.Create(output, error));
         return root;

@@ -60,6 +60,48 @@ public sealed class MessageLogProofs : IDisposable
     }
 
     /// <summary>
+    /// The oldest time-stamped checkpoint that covers record <paramref name="sequence"/> (tree size ≥ sequence),
+    /// or null when none does yet: the checkpoint an evidence bundle of that record is proven against. The
+    /// oldest is chosen because it was stamped closest to the record's time.
+    /// </summary>
+    /// <exception cref="SqliteException">The database cannot be read.</exception>
+    public StoredCheckpoint? OldestStampedCheckpointCovering(long sequence)
+    {
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = $"SELECT {LogSchema.CheckpointColumns} FROM checkpoint WHERE tree_size >= $seq AND token IS NOT NULL ORDER BY tree_size LIMIT 1;";
+            cmd.Parameters.AddWithValue("$seq", sequence);
+            using var r = cmd.ExecuteReader();
+            return r.Read() ? LogRows.ReadCheckpoint(r) : null;
+        }
+    }
+
+    /// <summary>Those of <paramref name="sequences"/> whose body was erased by body retention (<c>body_state</c> 1).</summary>
+    /// <exception cref="SqliteException">The database cannot be read.</exception>
+    public IReadOnlySet<long> ErasedBodies(IEnumerable<long> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        var erased = new HashSet<long>();
+        lock (_gate)
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = $"SELECT body_state FROM record WHERE seq = $seq;";
+            var parameter = cmd.Parameters.Add("$seq", SqliteType.Integer);
+            foreach (var sequence in sequences)
+            {
+                parameter.Value = sequence;
+                if (cmd.ExecuteScalar() is long state && state == LogSchema.BodyErased)
+                {
+                    erased.Add(sequence);
+                }
+            }
+        }
+
+        return erased;
+    }
+
+    /// <summary>
     /// The inclusion proof of record <paramref name="sequence"/> in the tree of the checkpoint of
     /// <paramref name="treeSize"/> records.
     /// </summary>

@@ -194,6 +194,38 @@ public sealed class ConfigurationVerifierTests : IDisposable
         Assert.True(result.IsValid, result.Message);
     }
 
+    [Fact]
+    public void VerifyAsPublished_LongExpiredConfiguration_AcceptedAsOfItsGeneration()
+    {
+        var signed = Sign(Samples.Configuration(validity: TimeSpan.FromMinutes(10)));
+
+        var result = _verifier.VerifyAsPublished(signed, Anchor);
+
+        Assert.True(result.IsValid, result.Message);
+        Assert.True(result.Value.IsExpired(Now.AddYears(3)));
+    }
+
+    [Fact]
+    public void VerifyAsPublished_GeneratedAfterTheSigningCertificateExpired_Rejected()
+    {
+        var late = Samples.Start.AddDays(400);
+        var signed = SignedConfiguration.Sign(Samples.Configuration(generatedAt: late), _key, late);
+
+        var result = _verifier.VerifyAsPublished(signed, Anchor);
+
+        Assert.Equal(TrustFailure.CertificateExpired, result.Failure);
+    }
+
+    [Fact]
+    public void VerifyAsPublished_KeyNotInAnchor_RejectedAsUntrusted()
+    {
+        var signed = SignedConfiguration.Sign(Samples.Configuration(), _otherKey, Now);
+
+        var result = _verifier.VerifyAsPublished(signed, Anchor);
+
+        Assert.Equal(TrustFailure.UntrustedCertificate, result.Failure);
+    }
+
     public void Dispose()
     {
         _key.Dispose();

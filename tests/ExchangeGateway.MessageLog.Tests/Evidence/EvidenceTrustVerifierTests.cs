@@ -2,33 +2,30 @@ using ExchangeGateway.Config.Anchors;
 using ExchangeGateway.Config.Signing;
 using ExchangeGateway.MessageLog.Evidence;
 using ExchangeGateway.MessageLog.Tests.Support;
-using ExchangeGateway.Testing.Pki;
-using ExchangeGateway.Testing.Time;
 
 namespace ExchangeGateway.MessageLog.Tests.Evidence;
 
-public sealed class EvidenceTrustVerifierTests : IDisposable
+public sealed class EvidenceTrustVerifierTests : IAsyncLifetime
 {
-    private static readonly DateTimeOffset Generated = new(2026, 3, 1, 11, 0, 0, TimeSpan.Zero);
-    private readonly TestPki _pki = TestPki.Create(new ManualTimeProvider(Generated.AddDays(-10)));
-    private readonly TrustMaterial _trust;
+    private EvidenceWorld _world = null!;
 
-    public EvidenceTrustVerifierTests()
-    {
-        _trust = new TrustMaterial(_pki, Generated);
-    }
+    private DateTimeOffset Generated => _world.Configuration.GeneratedAt;
+
+    public async Task InitializeAsync() => _world = await EvidenceWorld.CreateAsync();
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public void Verify_BundleAnchor_ResolvesAndReportsTheAnchorHash()
     {
         var checks = new List<EvidenceCheck>();
 
-        var resolved = EvidenceTrustVerifier.Verify(_trust.Evidence(), null, checks);
+        var resolved = EvidenceTrustVerifier.Verify(_world.Trust(), null, checks);
 
         Assert.NotNull(resolved);
         Assert.Equal(["trust.anchor", "trust.configuration", "trust.certificates"], checks.Select(c => c.Name));
         Assert.All(checks, c => Assert.True(c.Passed, c.Message));
-        var hash = ConfigurationAnchorSerializer.Sha256Hex(_trust.AnchorBytes);
+        var hash = ConfigurationAnchorSerializer.Sha256Hex(_world.AnchorBytes);
         Assert.Contains(hash, checks[0].Message, StringComparison.Ordinal);
         Assert.Equal(hash, resolved.AnchorSha256);
         Assert.Equal(7, resolved.Configuration.Serial);
@@ -41,7 +38,7 @@ public sealed class EvidenceTrustVerifierTests : IDisposable
     {
         var checks = new List<EvidenceCheck>();
 
-        var resolved = EvidenceTrustVerifier.Verify(_trust.Evidence(), _trust.AnchorBytes, checks);
+        var resolved = EvidenceTrustVerifier.Verify(_world.Trust(), _world.AnchorBytes, checks);
 
         Assert.NotNull(resolved);
         Assert.All(checks, c => Assert.True(c.Passed, c.Message));
@@ -51,16 +48,16 @@ public sealed class EvidenceTrustVerifierTests : IDisposable
     [Fact]
     public void Verify_AuditorAnchorDiffers_AnchorAndConfigurationFail()
     {
-        using var other = TrustMaterial.CreateConfigurationSigner("Other Central Server", Generated);
-        var auditorAnchor = ConfigurationAnchorSerializer.Write(ConfigurationAnchor.Create(TrustMaterial.Instance, ["https://cs.dev.example/globalconf"], [other]));
+        using var other = EvidenceWorld.CreateConfigurationSigner("Other Central Server", Generated);
+        var auditorAnchor = ConfigurationAnchorSerializer.Write(ConfigurationAnchor.Create(EvidenceWorld.Instance, ["https://cs.dev.example/globalconf"], [other]));
         var checks = new List<EvidenceCheck>();
 
-        var resolved = EvidenceTrustVerifier.Verify(_trust.Evidence(), auditorAnchor, checks);
+        var resolved = EvidenceTrustVerifier.Verify(_world.Trust(), auditorAnchor, checks);
 
         Assert.Null(resolved);
         Assert.False(checks[0].Passed);
         Assert.Contains(ConfigurationAnchorSerializer.Sha256Hex(auditorAnchor), checks[0].Message, StringComparison.Ordinal);
-        Assert.Contains(ConfigurationAnchorSerializer.Sha256Hex(_trust.AnchorBytes), checks[0].Message, StringComparison.Ordinal);
+        Assert.Contains(ConfigurationAnchorSerializer.Sha256Hex(_world.AnchorBytes), checks[0].Message, StringComparison.Ordinal);
         Assert.False(checks[1].Passed);
         Assert.Contains("untrusted_certificate", checks[1].Message, StringComparison.Ordinal);
     }
@@ -68,11 +65,11 @@ public sealed class EvidenceTrustVerifierTests : IDisposable
     [Fact]
     public void Verify_ConfigurationSignedByAnotherKey_ConfigurationFails()
     {
-        using var other = TrustMaterial.CreateConfigurationSigner("Rogue", Generated);
-        var forged = SignedConfiguration.Sign(_trust.Signed.Content, other, Generated);
+        using var other = EvidenceWorld.CreateConfigurationSigner("Rogue", Generated);
+        var forged = SignedConfiguration.Sign(_world.SignedConfiguration.Content, other, Generated);
         var checks = new List<EvidenceCheck>();
 
-        var resolved = EvidenceTrustVerifier.Verify(_trust.Evidence() with { ConfigurationSignature = forged.Signature }, null, checks);
+        var resolved = EvidenceTrustVerifier.Verify(_world.Trust() with { ConfigurationSignature = forged.Signature }, null, checks);
 
         Assert.Null(resolved);
         Assert.True(checks[0].Passed);
@@ -85,11 +82,11 @@ public sealed class EvidenceTrustVerifierTests : IDisposable
     [Fact]
     public void Verify_ChangedConfigurationContent_ConfigurationFails()
     {
-        var content = _trust.Signed.Content.ToArray();
+        var content = _world.SignedConfiguration.Content.ToArray();
         content[^3] ^= 0x01;
         var checks = new List<EvidenceCheck>();
 
-        var resolved = EvidenceTrustVerifier.Verify(_trust.Evidence() with { ConfigurationContent = content }, null, checks);
+        var resolved = EvidenceTrustVerifier.Verify(_world.Trust() with { ConfigurationContent = content }, null, checks);
 
         Assert.Null(resolved);
         Assert.False(checks[1].Passed);
@@ -99,14 +96,14 @@ public sealed class EvidenceTrustVerifierTests : IDisposable
     public void Verify_CaListNotTheConfigurations_CertificatesFailsNamingTheFirstBadOne()
     {
         var checks = new List<EvidenceCheck>();
-        var evidence = _trust.Evidence() with { CaCertificates = [_pki.RootCertificate.RawData] };
+        var evidence = _world.Trust() with { CaCertificates = [_world.Pki.RootCertificate.RawData] };
 
         var resolved = EvidenceTrustVerifier.Verify(evidence, null, checks);
 
         Assert.NotNull(resolved);
         var failed = Assert.Single(checks, c => !c.Passed);
         Assert.Equal("trust.certificates", failed.Name);
-        Assert.Equal("CA certificate 1 ('CN=Test Root CA, O=ExchangeGateway Test') is not the configuration's approved CA 'Test Issuing CA'", failed.Message);
+        Assert.Equal("CA certificate 1 ('CN=Evidence Root CA, O=ExchangeGateway Test') is not the configuration's approved CA 'Evidence Issuing CA'", failed.Message);
     }
 
     [Fact]
@@ -114,10 +111,10 @@ public sealed class EvidenceTrustVerifierTests : IDisposable
     {
         var checks = new List<EvidenceCheck>();
 
-        EvidenceTrustVerifier.Verify(_trust.Evidence() with { TsaCertificates = [] }, null, checks);
+        EvidenceTrustVerifier.Verify(_world.Trust() with { TsaCertificates = [] }, null, checks);
 
         var failed = Assert.Single(checks, c => !c.Passed);
-        Assert.Equal("TSA certificate 1: the configuration's approved TSA 'Test TSA' is missing from the evidence's list", failed.Message);
+        Assert.Equal("TSA certificate 1: the configuration's approved TSA 'Evidence TSA' is missing from the evidence's list", failed.Message);
     }
 
     [Fact]
@@ -125,7 +122,7 @@ public sealed class EvidenceTrustVerifierTests : IDisposable
     {
         var checks = new List<EvidenceCheck>();
 
-        var resolved = EvidenceTrustVerifier.Verify(_trust.Evidence() with { Anchor = "{}"u8.ToArray() }, null, checks);
+        var resolved = EvidenceTrustVerifier.Verify(_world.Trust() with { Anchor = "{}"u8.ToArray() }, null, checks);
 
         Assert.Null(resolved);
         Assert.Equal(3, checks.Count);
@@ -135,22 +132,16 @@ public sealed class EvidenceTrustVerifierTests : IDisposable
     [Fact]
     public void Resolved_MemberOfAndOcsp_UseTheApprovedCasRules()
     {
-        var resolved = EvidenceTrustVerifier.Verify(_trust.Evidence(), null, [])!;
-        var signer = _pki.IssueSigning("DEV", "GOV", "70000001");
-        var chain = resolved.Cms is null ? null : new[] { signer, _pki.IntermediateCertificate };
+        var resolved = EvidenceTrustVerifier.Verify(_world.Trust(), null, [])!;
+        var signer = _world.Pki.IssueSigning("DEV", "GOV", "70000001");
+        var chain = resolved.Cms is null ? null : new[] { signer, _world.Pki.IntermediateCertificate };
 
         var member = resolved.MemberOf(signer, chain!);
         var noOcsp = resolved.CheckOcsp([], chain!, Generated);
 
         Assert.True(member.Success, member.Message);
-        Assert.Equal(TrustMaterial.Provider, member.Value);
+        Assert.Equal("DEV/GOV/70000001", member.Value!.ToString());
         Assert.False(noOcsp.IsValid);
         Assert.Equal("no OCSP response was stapled", noOcsp.Message);
-    }
-
-    public void Dispose()
-    {
-        _trust.Dispose();
-        _pki.Dispose();
     }
 }
