@@ -57,6 +57,7 @@ public sealed class MessageLogSearch : IDisposable
             Filter(cmd, sql, " AND client_id = $client", "$client", query.ClientId);
             Filter(cmd, sql, " AND service_id = $service", "$service", query.ServiceId);
             Filter(cmd, sql, " AND message_id = $message", "$message", query.MessageId);
+            Filter(cmd, sql, " AND request_id = $request", "$request", query.RequestId is { } request ? request.ToByteArray(bigEndian: true) : null);
             Filter(cmd, sql, " AND side = $side", "$side", query.Side is { } side ? (long)side : null);
             Filter(cmd, sql, " AND kind = $kind", "$kind", query.Kind is { } kind ? (long)kind : null);
             sql.Append(query.Outcome switch

@@ -30,6 +30,9 @@ public sealed record RecordQuery
     /// <summary>The message id, compared exactly.</summary>
     public string? MessageId { get; init; }
 
+    /// <summary>The exchange's request id (X-Road-Request-Id): the request and response records of one exchange.</summary>
+    public Guid? RequestId { get; init; }
+
     /// <summary>The outcome.</summary>
     public RecordOutcome? Outcome { get; init; }
 

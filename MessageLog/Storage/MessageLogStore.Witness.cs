@@ -51,6 +51,11 @@ public sealed partial class MessageLogStore
     /// <exception cref="SqliteException">The database cannot be read.</exception>
     public StoredWitness? LatestWitness() => QueryWitnesses("ORDER BY tree_size DESC LIMIT 1").SingleOrDefault();
 
+    /// <summary>The statement over exactly <paramref name="treeSize"/> records, or null when that checkpoint was not witnessed.</summary>
+    /// <exception cref="SqliteException">The database cannot be read.</exception>
+    public StoredWitness? WitnessAt(long treeSize) =>
+        QueryWitnesses($"WHERE tree_size = {treeSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}").SingleOrDefault();
+
     /// <summary>Every stored statement, smallest tree size first.</summary>
     /// <exception cref="SqliteException">The database cannot be read.</exception>
     public IReadOnlyList<StoredWitness> Witnesses() => QueryWitnesses("ORDER BY tree_size");

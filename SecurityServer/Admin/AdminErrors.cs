@@ -60,6 +60,9 @@ public static class AdminErrors
     /// <summary>A stored message log that contradicts itself; the verifier should be run (500).</summary>
     public const string MessageLogInconsistent = "messagelog.inconsistent";
 
+    /// <summary>A record that no time-stamped checkpoint covers yet: its evidence can be fetched within seconds (409).</summary>
+    public const string MessageLogNotYetCheckpointed = "messagelog.not_yet_checkpointed";
+
     /// <summary>A record search parameter that is unknown, repeated or malformed; the message names it (400).</summary>
     public const string MessageLogInvalidQuery = "messagelog.invalid_query";
 
@@ -86,6 +89,7 @@ public static class AdminErrors
             "onboarding.no_global_configuration" => StatusCodes.Status503ServiceUnavailable,
             "onboarding.central_server_unreachable" or "onboarding.central_server_rejected" => StatusCodes.Status502BadGateway,
             MessageLogNotFound => StatusCodes.Status404NotFound,
+            MessageLogNotYetCheckpointed => StatusCodes.Status409Conflict,
             MessageLogInvalidRange or MessageLogInvalidQuery => StatusCodes.Status400BadRequest,
             _ => StatusCodes.Status500InternalServerError,
         };

@@ -16,7 +16,7 @@ public static partial class RegistryAdminApi
 {
     private static readonly HashSet<string> SearchParameters = new(StringComparer.Ordinal)
     {
-        "from", "to", "client", "service", "messageId", "outcome", "side", "kind", "limit", "after",
+        "from", "to", "client", "service", "messageId", "requestId", "outcome", "side", "kind", "limit", "after",
     };
 
     private static void MapAuditing(RouteGroupBuilder api)
@@ -202,6 +202,16 @@ public static partial class RegistryAdminApi
             }
 
             query = query with { MessageId = messageId };
+        }
+
+        if (Text("requestId") is { } requestId)
+        {
+            if (!Guid.TryParseExact(requestId, "D", out var request))
+            {
+                return (null, "requestId: a UUID in its 36-character form (the X-Road-Request-Id header).");
+            }
+
+            query = query with { RequestId = request };
         }
 
         switch (Text("outcome"))

@@ -57,6 +57,7 @@ public static partial class RegistryAdminApi
         MapSystem(api);
         MapMessageLog(api);
         MapAuditing(api);
+        MapEvidence(api);
         MapTokens(api);
         MapDiagnostics(api);
         MapBackups(api);
