@@ -89,6 +89,9 @@ internal sealed class ArchiveLog : IAsyncDisposable
     /// <summary>The records part of <paramref name="sequence"/>'s own: what the record was appended as, truncated to microseconds.</summary>
     public MessageRecord Expected(long sequence) => Written[sequence] with { At = LogTime.Truncate(Written[sequence].At) };
 
+    /// <summary>The length of record <paramref name="sequence"/>'s canonical bytes.</summary>
+    public int ExpectedCanonicalLength(long sequence) => RecordEncoding.Canonical(sequence, Written[sequence]).Length;
+
     /// <summary>Every record's inclusion proof against the newest stamped checkpoint verifies with that checkpoint's signed root.</summary>
     public void AssertEveryProofVerifies()
     {
