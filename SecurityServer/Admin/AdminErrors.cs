@@ -60,6 +60,9 @@ public static class AdminErrors
     /// <summary>A stored message log that contradicts itself; the verifier should be run (500).</summary>
     public const string MessageLogInconsistent = "messagelog.inconsistent";
 
+    /// <summary>A retention pass that stopped before it finished (the signer, the disk or the database failed, or a record does not match its leaf); what it did before stays done (503).</summary>
+    public const string MessageLogRetentionFailed = "messagelog.retention_failed";
+
     /// <summary>
     /// The HTTP status of a Signer (<c>signer.*</c>), onboarding (<c>onboarding.*</c>) or message-log proof (<c>messagelog.*</c>) code, per the contract's
     /// table; 500 for a code it does not know (a new code must be added here, not guessed).
@@ -84,6 +87,7 @@ public static class AdminErrors
             "onboarding.central_server_unreachable" or "onboarding.central_server_rejected" => StatusCodes.Status502BadGateway,
             MessageLogNotFound => StatusCodes.Status404NotFound,
             MessageLogInvalidRange => StatusCodes.Status400BadRequest,
+            MessageLogRetentionFailed => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };
     }

@@ -56,6 +56,7 @@ public static partial class RegistryAdminApi
         MapLocalGroups(api);
         MapSystem(api);
         MapMessageLog(api);
+        MapMessageLogRetention(api);
         MapTokens(api);
         MapDiagnostics(api);
         MapBackups(api);

@@ -98,6 +98,7 @@ public static class SecurityServerHost
             .ValidateDataAnnotations()
             .Validate(o => File.Exists(o.AnchorPath), "SecurityServer:AnchorPath must name an existing anchor file")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SecurityServerOptions>, MessageLogSettingsValidation>();
         builder.Services.AddHttpClient(nameof(ConfigurationClient));
         builder.Services.AddSingleton(sp =>
         {

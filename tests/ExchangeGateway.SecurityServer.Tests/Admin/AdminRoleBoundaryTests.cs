@@ -81,6 +81,7 @@ public sealed class AdminRoleBoundaryTests : IAsyncLifetime
         ("GET", "/message-log/checkpoints", "ReadMessageLog", false),
         ("GET", "/message-log/records/{sequence}/inclusion", "ReadMessageLog", false),
         ("GET", "/message-log/consistency", "ReadMessageLog", false),
+        ("POST", "/message-log/retention-runs", "ManageSystem", false),
         ("GET", "/tokens", "ReadRegistry", false),
         ("GET", "/tokens/{tokenId}", "ReadRegistry", false),
         ("POST", "/tokens/{tokenId}/login", "ManageKeys", true),
