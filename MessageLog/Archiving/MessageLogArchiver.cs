@@ -105,6 +105,7 @@ public sealed class MessageLogArchiver : IDisposable
         var now = _time.GetUtcNow();
         var stamped = _store.LastStampedCheckpoint?.TreeSize ?? 0;
         long erased = 0;
+        long archivedThrough = 0;
         var archives = new List<ArchiveSummary>();
         string? failure = null;
         try
@@ -122,10 +123,16 @@ public sealed class MessageLogArchiver : IDisposable
             {
                 failure = await ArchiveAsync(now, now - archiveAfter, stamped, archives, cancellationToken).ConfigureAwait(false);
             }
+
+            archivedThrough = ArchivedThrough();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (SqliteException ex)
+        {
+            failure ??= $"reading the log failed: {ex.Message}";
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -144,7 +151,7 @@ public sealed class MessageLogArchiver : IDisposable
             BodiesErased = erased,
             RecordsArchived = archives.Sum(a => a.Records),
             Archives = archives,
-            ArchivedThrough = ArchivedThrough(),
+            ArchivedThrough = archivedThrough,
             StampedTreeSize = stamped,
             Failure = failure,
         };
