@@ -171,11 +171,11 @@ public sealed class MessageLogSearch : IDisposable
         }
     }
 
-    private static RecordBodyState BodyState(long state, bool bodyIsNull) => state switch
+    private static BodyLocation BodyState(long state, bool bodyIsNull) => state switch
     {
-        LogSchema.BodyAsWritten => bodyIsNull ? RecordBodyState.NotLogged : RecordBodyState.Present,
-        LogSchema.BodyErased => RecordBodyState.Erased,
-        LogSchema.RecordArchived => RecordBodyState.Archived,
+        LogSchema.BodyAsWritten => bodyIsNull ? BodyLocation.NotLogged : BodyLocation.Present,
+        LogSchema.BodyErased => BodyLocation.Erased,
+        LogSchema.RecordArchived => BodyLocation.Archived,
         _ => throw new InvalidDataException($"unknown body state {state}"),
     };
 }

@@ -33,7 +33,7 @@ public sealed record RecordSummary(
     int? HttpStatus,
     string? ErrorCode,
     long BodyLength,
-    RecordBodyState BodyState,
+    BodyLocation BodyState,
     MerkleHash LeafHash)
 {
     /// <summary>The outcome by the search's rule (<see cref="RecordOutcome"/>).</summary>

@@ -65,6 +65,10 @@ internal static class LogSchema
     /// was off), 1 = erased by body retention (<c>body</c> NULL; the digest and the leaf stay),
     /// 2 = archived (the record's content is in archive <c>archive_id</c>; the row keeps its sequence,
     /// leaf hash and metadata, <c>head</c>, <c>signature</c> and <c>ocsp</c> become empty and <c>body</c> NULL).
+    /// <c>record_body_at</c> holds only rows that still have a body, so body retention finds the next bodies
+    /// to erase without rescanning the rows it already erased. <c>archive</c>: one row per archive file
+    /// (MessageLog/README.md "Archives"): its record range, the SHA-256 of the whole file and of its
+    /// manifest, and the previous archive's manifest SHA-256 (the chain; NULL for the first).
     /// </remarks>
     public const string V2 = """
         ALTER TABLE record ADD COLUMN body_state INTEGER NOT NULL DEFAULT 0;
@@ -72,12 +76,14 @@ internal static class LogSchema
         CREATE INDEX record_at ON record (at);
         CREATE INDEX record_message_id ON record (message_id);
         CREATE INDEX record_request_id ON record (request_id);
+        CREATE INDEX record_body_at ON record (at) WHERE body IS NOT NULL;
         CREATE TABLE archive (
             id INTEGER PRIMARY KEY,
             first_seq INTEGER NOT NULL,
             last_seq INTEGER NOT NULL,
             file_name TEXT NOT NULL,
             file_sha256 BLOB NOT NULL,
+            manifest_sha256 BLOB NOT NULL,
             previous_sha256 BLOB NULL,
             created_at INTEGER NOT NULL,
             encrypted INTEGER NOT NULL
@@ -103,6 +109,9 @@ internal static class LogSchema
     /// <summary>The record columns in the order <see cref="RecordColumns"/> reads them.</summary>
     public const string RecordColumns =
         "seq, leaf_hash, logged_at, side, kind, at, request_id, message_id, client_id, service_id, user_id, http_status, error_code, body_length, body_digest, head, signature, ocsp, body";
+
+    /// <summary>How many columns <see cref="RecordColumns"/> names: a select may add more after them.</summary>
+    public const int RecordColumnCount = 19;
 
     public const string CheckpointColumns =
         "tree_size, root_hash, created_at, content, signature, token, stamped_at, tsa_url";

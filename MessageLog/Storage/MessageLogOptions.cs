@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace ExchangeGateway.MessageLog.Storage;
 
 /// <summary>Settings of a <see cref="MessageLogStore"/>; validated when the store opens.</summary>
@@ -37,6 +39,19 @@ public sealed record MessageLogOptions
     /// <summary>WAL size in pages at which SQLite copies it back into the database; default 4,096 (16 MiB with 4 KiB pages).</summary>
     public int WalAutoCheckpointPages { get; init; } = 4096;
 
+    /// <summary>
+    /// Where the archives of this log are (MessageLog/README.md "Archives"): the archiver writes them there
+    /// and <see cref="MessageLogStore.Read"/> reads archived records back from them. Null means the
+    /// <c>archives</c> directory beside the database file.
+    /// </summary>
+    public string? ArchiveDirectory { get; init; }
+
+    /// <summary>
+    /// Certificates with private keys that unwrap the keys of encrypted archives, so that archived bodies
+    /// read back decrypted; without one an encrypted archived body reads as <see cref="Records.RecordBodyState.Encrypted"/>.
+    /// </summary>
+    public IReadOnlyList<X509Certificate2> ArchiveDecryptionCertificates { get; init; } = [];
+
     /// <summary>Throws when a value is out of range, so bad settings stop start-up (HOUSE-STYLE habit 5).</summary>
     public void Validate()
     {
@@ -53,5 +68,18 @@ public sealed record MessageLogOptions
         ArgumentNullException.ThrowIfNull(TimeStampFailurePeriod, nameof(TimeStampFailurePeriod));
         ArgumentOutOfRangeException.ThrowIfNegative(TailCheckCount, nameof(TailCheckCount));
         ArgumentOutOfRangeException.ThrowIfLessThan(WalAutoCheckpointPages, 1, nameof(WalAutoCheckpointPages));
+        ArgumentNullException.ThrowIfNull(ArchiveDecryptionCertificates, nameof(ArchiveDecryptionCertificates));
+        if (ArchiveDirectory is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(ArchiveDirectory, nameof(ArchiveDirectory));
+        }
+
+        foreach (var certificate in ArchiveDecryptionCertificates)
+        {
+            if (!certificate.HasPrivateKey)
+            {
+                throw new ArgumentException($"The archive decryption certificate {certificate.Subject} has no private key.", nameof(ArchiveDecryptionCertificates));
+            }
+        }
     }
 }

@@ -62,6 +62,7 @@ public sealed partial class MessageLogStore : IAsyncDisposable
     {
         _options = options;
         DatabasePath = path;
+        ArchiveDirectory = Path.GetFullPath(options.ArchiveDirectory ?? Path.Combine(Path.GetDirectoryName(path)!, "archives"));
         _time = time;
         _logger = logger;
         _writer = writer;
@@ -233,19 +234,88 @@ public sealed partial class MessageLogStore : IAsyncDisposable
         return result.IsSuccess;
     }
 
-    /// <summary>The record with sequence number <paramref name="sequence"/>, or null when there is none.</summary>
+    /// <summary>
+    /// The record with sequence number <paramref name="sequence"/>, or null when there is none. An archived
+    /// record is read back from its archive (<see cref="Read"/>): every field its leaf covers, and the body
+    /// when one was archived and is readable here (decrypted with <see cref="MessageLogOptions.ArchiveDecryptionCertificates"/>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The record is archived and its archive is missing, unreadable or does not match the live leaf (<see cref="Read"/> returns that as a value).</exception>
     /// <exception cref="SqliteException">The database cannot be read.</exception>
     public LoggedRecord? Get(long sequence)
     {
+        var read = Read(sequence);
+        return read.Failure switch
+        {
+            RecordReadFailure.None => read.Record!.Logged,
+            RecordReadFailure.UnknownSequence => null,
+            _ => throw new InvalidDataException(read.Message),
+        };
+    }
+
+    /// <summary>
+    /// Reads record <paramref name="sequence"/> with where its body is: from the live log, or, once archived,
+    /// from its archive file in <see cref="ArchiveDirectory"/>. An archived record's canonical bytes must hash
+    /// to the live row's leaf, so what is returned is what the signed checkpoints cover; its body is returned
+    /// when it was archived and either stored in the clear or decryptable with
+    /// <see cref="MessageLogOptions.ArchiveDecryptionCertificates"/> (otherwise <see cref="RecordBodyState.Encrypted"/>).
+    /// </summary>
+    /// <returns>
+    /// The record, or <see cref="RecordReadFailure.UnknownSequence"/>, <see cref="RecordReadFailure.ArchiveUnavailable"/>
+    /// (its archive file is not in the directory) or <see cref="RecordReadFailure.ArchiveInvalid"/>.
+    /// </returns>
+    /// <exception cref="InvalidDataException">The live row itself is malformed (corruption or tampering: run the verifier).</exception>
+    /// <exception cref="SqliteException">The database cannot be read.</exception>
+    public RecordReadResult Read(long sequence)
+    {
+        LoggedRecord row;
+        long state;
+        long? archiveId;
+        string? fileName = null;
         lock (_readGate)
         {
             using var cmd = _reader.CreateCommand();
-            cmd.CommandText = $"SELECT {LogSchema.RecordColumns} FROM record WHERE seq = $seq;";
+            cmd.CommandText = $"SELECT {LogSchema.RecordColumns}, body_state, archive_id FROM record WHERE seq = $seq;";
             cmd.Parameters.AddWithValue("$seq", sequence);
             using var r = cmd.ExecuteReader();
-            return r.Read() ? LogRows.ReadRecord(r) : null;
+            if (!r.Read())
+            {
+                return RecordReadResult.Fail(RecordReadFailure.UnknownSequence, sequence, null, $"the log has no record {sequence.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            try
+            {
+                row = LogRows.ReadRecord(r);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidCastException or OverflowException)
+            {
+                throw new InvalidDataException($"Message log record {sequence.ToString(CultureInfo.InvariantCulture)} is malformed: {ex.Message}. Run the verifier.", ex);
+            }
+
+            state = r.GetInt64(LogSchema.RecordColumnCount);
+            archiveId = r.IsDBNull(LogSchema.RecordColumnCount + 1) ? null : r.GetInt64(LogSchema.RecordColumnCount + 1);
+            if (state == LogSchema.RecordArchived && archiveId is { } id)
+            {
+                fileName = LogFiles.Scalar<string>(_reader, null, "SELECT file_name FROM archive WHERE id = $id;", ("$id", id));
+            }
+        }
+
+        switch (state)
+        {
+            case LogSchema.BodyAsWritten:
+                return RecordReadResult.Ok(new StoredRecord(row, row.Record.Body is null ? RecordBodyState.NotLogged : RecordBodyState.Present, null));
+            case LogSchema.BodyErased:
+                return RecordReadResult.Ok(new StoredRecord(row, RecordBodyState.Erased, null));
+            case LogSchema.RecordArchived when archiveId is { } id && fileName is not null:
+                return Archiving.ArchivedRecords.Read(ArchiveDirectory, id, fileName, sequence, row.LeafHash, row.LoggedAt, _options.ArchiveDecryptionCertificates);
+            case LogSchema.RecordArchived:
+                return RecordReadResult.Fail(RecordReadFailure.ArchiveInvalid, sequence, archiveId, $"record {sequence.ToString(CultureInfo.InvariantCulture)} is archived but the archive table has no archive {archiveId?.ToString(CultureInfo.InvariantCulture) ?? "(none named)"}");
+            default:
+                throw new InvalidDataException($"Message log record {sequence.ToString(CultureInfo.InvariantCulture)} has body state {state.ToString(CultureInfo.InvariantCulture)}, not 0, 1 or 2. Run the verifier.");
         }
     }
+
+    /// <summary>Where the archives of this log are (<see cref="MessageLogOptions.ArchiveDirectory"/>, full path).</summary>
+    public string ArchiveDirectory { get; }
 
     /// <summary>
     /// The requests that <paramref name="side"/> logged at or after <paramref name="since"/>, oldest
@@ -489,7 +559,7 @@ public sealed partial class MessageLogStore : IAsyncDisposable
         }
 
         using var cmd = _reader.CreateCommand();
-        cmd.CommandText = $"SELECT {LogSchema.RecordColumns} FROM record WHERE seq > $from ORDER BY seq;";
+        cmd.CommandText = $"SELECT {LogSchema.RecordColumns}, body_state FROM record WHERE seq > $from ORDER BY seq;";
         cmd.Parameters.AddWithValue("$from", committed - count);
         using var r = cmd.ExecuteReader();
         var expected = committed - count + 1;
@@ -511,7 +581,9 @@ public sealed partial class MessageLogStore : IAsyncDisposable
                 throw new InvalidDataException($"Message log record {seq.ToString(CultureInfo.InvariantCulture)} is malformed: {ex.Message}. Run the verifier.", ex);
             }
 
-            if (RecordEncoding.LeafHash(seq, row.Record) != row.LeafHash)
+            // An archived row's content is in its archive: its leaf is all there is to read here, and the
+            // verifier with the archive directory checks the archive against it.
+            if (r.GetInt64(LogSchema.RecordColumnCount) != LogSchema.RecordArchived && RecordEncoding.LeafHash(seq, row.Record) != row.LeafHash)
             {
                 throw new InvalidDataException($"Message log record {seq.ToString(CultureInfo.InvariantCulture)} does not match its leaf hash. Run the verifier.");
             }
@@ -593,6 +665,18 @@ public sealed partial class MessageLogStore : IAsyncDisposable
         return await EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> through the writer in a transaction of its own (records queued meanwhile
+    /// wait for it, then commit in the next): the archiver's and body retention's changes, so the database
+    /// keeps one writer. A <see cref="SqliteException"/> from the work rolls it back and returns
+    /// <see cref="LogFailure.DatabaseError"/>.
+    /// </summary>
+    internal async Task<AppendResult> WriteAloneAsync(Action<SqliteConnection, SqliteTransaction> work, CancellationToken cancellationToken)
+    {
+        var item = PendingWrite.Control(work, null, alone: true);
+        return await EnqueueAsync(item, cancellationToken).ConfigureAwait(false);
+    }
+
     private void WriterLoop()
     {
         var reader = _queue.Reader;
@@ -604,7 +688,7 @@ public sealed partial class MessageLogStore : IAsyncDisposable
                 long bytes = 0;
                 while (batch.Count < _options.MaxBatch
                     && reader.TryPeek(out var next)
-                    && (batch.Count == 0 || bytes + next.Bytes <= _options.MaxBatchBytes)
+                    && (batch.Count == 0 || (bytes + next.Bytes <= _options.MaxBatchBytes && !next.Alone && !batch[0].Alone))
                     && reader.TryRead(out next))
                 {
                     batch.Add(next);

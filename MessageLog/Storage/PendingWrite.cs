@@ -9,12 +9,13 @@ namespace ExchangeGateway.MessageLog.Storage;
 /// </summary>
 internal sealed class PendingWrite
 {
-    private PendingWrite(MessageRecord? record, byte[]? canonical, Action<SqliteConnection, SqliteTransaction>? work, Action? afterCommit)
+    private PendingWrite(MessageRecord? record, byte[]? canonical, Action<SqliteConnection, SqliteTransaction>? work, Action? afterCommit, bool alone)
     {
         Record = record;
         Canonical = canonical;
         Work = work;
         AfterCommit = afterCommit;
+        Alone = alone;
         Bytes = record is null ? 0 : canonical!.Length + (record.Body?.Length ?? 0);
     }
 
@@ -30,13 +31,16 @@ internal sealed class PendingWrite
 
     public long Bytes { get; }
 
+    /// <summary>Commits in a transaction of its own: a large maintenance write (archiving) whose failure must not fail records.</summary>
+    public bool Alone { get; }
+
     /// <summary>The sequence the writer assigned; valid once the batch committed.</summary>
     public long Sequence { get; set; }
 
     // Continuations run on the thread pool, never inline on the writer thread.
     public TaskCompletionSource<AppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static PendingWrite Append(MessageRecord record, byte[] canonical) => new(record, canonical, null, null);
+    public static PendingWrite Append(MessageRecord record, byte[] canonical) => new(record, canonical, null, null, false);
 
-    public static PendingWrite Control(Action<SqliteConnection, SqliteTransaction> work, Action? afterCommit) => new(null, null, work, afterCommit);
+    public static PendingWrite Control(Action<SqliteConnection, SqliteTransaction> work, Action? afterCommit, bool alone = false) => new(null, null, work, afterCommit, alone);
 }

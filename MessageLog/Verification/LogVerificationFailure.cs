@@ -44,4 +44,13 @@ public enum LogVerificationFailure
     /// against checkpoints: checkpoints were deleted, or the database was replaced by an older copy.
     /// </summary>
     CheckpointMissing,
+
+    /// <summary>An archive is bad on its own (signature, chain, records hash, a record or body inside it): see <see cref="LogVerificationResult.ArchiveId"/>.</summary>
+    ArchiveInvalid,
+
+    /// <summary>
+    /// The archives and the live log disagree: the archive table's chain or hashes, an archived row that no
+    /// archive covers or whose leaf or metadata differ from its archived record, or an archive file the table names that is not there.
+    /// </summary>
+    ArchiveMismatch,
 }

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Crypto.TimeStamping;
 using ExchangeGateway.Common.Crypto.X509;
+using ExchangeGateway.MessageLog.Archiving;
 using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Records;
 using ExchangeGateway.MessageLog.Storage;
@@ -64,6 +66,11 @@ public static class MessageLogVerifier
         private long _checkpoints;
         private long _stamped;
         private long _stampedSize;
+        private long _archives;
+        private long _archivedChecked;
+        private long _leafOnly;
+        private long _erased;
+        private bool _archivesVerified;
 
         public long NextSequence { get; private set; } = 1;
 
@@ -89,6 +96,17 @@ public static class MessageLogVerifier
                 return Fail(LogVerificationFailure.Unreadable, null, null, $"SQLite integrity check failed: {integrity}");
             }
 
+            var archives = ReadArchiveTable(connection, tx, out var badTable);
+            if (badTable is not null)
+            {
+                return badTable;
+            }
+
+            if (options.ArchiveDirectory is { } directory && archives.Count > 0 && CheckArchives(connection, tx, directory, archives) is { } badArchive)
+            {
+                return badArchive;
+            }
+
             using var checkpointCommand = connection.CreateCommand();
             checkpointCommand.Transaction = tx;
             checkpointCommand.CommandText = $"SELECT {LogSchema.CheckpointColumns} FROM checkpoint ORDER BY tree_size;";
@@ -101,7 +119,7 @@ public static class MessageLogVerifier
 
             using var recordCommand = connection.CreateCommand();
             recordCommand.Transaction = tx;
-            recordCommand.CommandText = $"SELECT {LogSchema.RecordColumns} FROM record ORDER BY seq;";
+            recordCommand.CommandText = $"SELECT {LogSchema.RecordColumns}, body_state, archive_id FROM record ORDER BY seq;";
             using var records = recordCommand.ExecuteReader();
 
             // A checkpoint of the empty tree would be checked before any record.
@@ -127,7 +145,7 @@ public static class MessageLogVerifier
                     return Fail(LogVerificationFailure.MissingRecord, NextSequence, null, $"record {NextSequence} is missing; the next record is {sequence}");
                 }
 
-                if (CheckRecord(records, sequence) is { } badRecord)
+                if (CheckRecord(records, sequence, archives) is { } badRecord)
                 {
                     return badRecord;
                 }
@@ -163,32 +181,68 @@ public static class MessageLogVerifier
                 Checkpoints = _checkpoints,
                 StampedCheckpoints = _stamped,
                 StampedTreeSize = _stampedSize,
+                Archives = _archives,
+                ArchivedRecords = _archivedChecked,
+                LeafOnlyRecords = _leafOnly,
+                ErasedBodies = _erased,
             };
         }
 
-        public LogVerificationResult Fail(LogVerificationFailure failure, long? sequence, long? checkpoint, string message) => new()
+        public LogVerificationResult Fail(LogVerificationFailure failure, long? sequence, long? checkpoint, string message, long? archiveId = null) => new()
         {
             Failure = failure,
             Sequence = sequence,
             CheckpointTreeSize = checkpoint,
+            ArchiveId = archiveId,
             Message = message,
             Records = _tree.Size,
             Checkpoints = _checkpoints,
             StampedCheckpoints = _stamped,
             StampedTreeSize = _stampedSize,
+            Archives = _archives,
+            ArchivedRecords = _archivedChecked,
+            LeafOnlyRecords = _leafOnly,
+            ErasedBodies = _erased,
         };
 
-        private LogVerificationResult? CheckRecord(SqliteDataReader records, long sequence)
+        private LogVerificationResult? CheckRecord(SqliteDataReader records, long sequence, List<ArchiveRow> archives)
         {
             LoggedRecord row;
+            long state;
+            long? archiveId;
             try
             {
                 row = LogRows.ReadRecord(records);
-                row.Record.Validate();
+                state = records.GetInt64(LogSchema.RecordColumnCount);
+                archiveId = records.IsDBNull(LogSchema.RecordColumnCount + 1) ? null : records.GetInt64(LogSchema.RecordColumnCount + 1);
+                if (state != LogSchema.RecordArchived)
+                {
+                    row.Record.Validate();
+                }
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidCastException or OverflowException or FormatException)
             {
                 return Fail(LogVerificationFailure.MalformedRecord, sequence, null, $"record {sequence} is malformed: {ex.Message}");
+            }
+
+            switch (state)
+            {
+                case LogSchema.RecordArchived:
+                    return CheckArchivedRow(row, archiveId, archives);
+                case LogSchema.BodyErased when row.Record.Body is not null:
+                    return Fail(LogVerificationFailure.MalformedRecord, sequence, null, $"record {sequence} says its body was erased but still has one");
+                case LogSchema.BodyErased:
+                    _erased++;
+                    break;
+                case LogSchema.BodyAsWritten:
+                    break;
+                default:
+                    return Fail(LogVerificationFailure.MalformedRecord, sequence, null, $"record {sequence} has body state {state}, not 0, 1 or 2");
+            }
+
+            if (archiveId is not null)
+            {
+                return Fail(LogVerificationFailure.MalformedRecord, sequence, null, $"record {sequence} names archive {archiveId} but is not archived");
             }
 
             var leaf = RecordEncoding.LeafHash(sequence, row.Record);
@@ -209,6 +263,162 @@ public static class MessageLogVerifier
             _tree.Append(leaf);
             return null;
         }
+
+        // An archived row keeps its sequence, leaf and metadata; its content is in the archive it names. The
+        // leaf goes into the tree as stored: the archive check (when a directory was given) tied it to the
+        // archived canonical bytes, and the checkpoints tie it to the signed roots.
+        private LogVerificationResult? CheckArchivedRow(LoggedRecord row, long? archiveId, List<ArchiveRow> archives)
+        {
+            var sequence = row.Sequence;
+            if (row.Record.Head.Length != 0 || row.Record.Signature.Length != 0 || row.Record.Ocsp.Length != 0 || row.Record.Body is not null)
+            {
+                return Fail(LogVerificationFailure.MalformedRecord, sequence, null, $"record {sequence} is archived but its live row still holds content");
+            }
+
+            var archive = archiveId is { } id && id >= 1 && id <= archives.Count ? archives[(int)(id - 1)] : null;
+            if (archive is null || sequence < archive.First || sequence > archive.Last)
+            {
+                return Fail(LogVerificationFailure.ArchiveMismatch, sequence, null, $"record {sequence} is archived in archive {archiveId?.ToString(CultureInfo.InvariantCulture) ?? "(none)"}, but the archive table has no archive covering it", archiveId);
+            }
+
+            if (_archivesVerified)
+            {
+                _archivedChecked++;
+            }
+            else
+            {
+                _leafOnly++;
+            }
+
+            _tree.Append(row.LeafHash);
+            return null;
+        }
+
+        // The archive table: ids 1..n, each range continuing the previous, each chained to the previous manifest.
+        private List<ArchiveRow> ReadArchiveTable(SqliteConnection connection, SqliteTransaction tx, out LogVerificationResult? failure)
+        {
+            failure = null;
+            var rows = new List<ArchiveRow>();
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "SELECT id, first_seq, last_seq, file_name, file_sha256, manifest_sha256, previous_sha256 FROM archive ORDER BY id;";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var row = new ArchiveRow(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3), LogRows.Blob(r, 4), LogRows.Blob(r, 5), r.IsDBNull(6) ? null : LogRows.Blob(r, 6));
+                var previous = rows.Count == 0 ? null : rows[^1];
+                var problem =
+                    row.Id != rows.Count + 1 ? $"the archive table skips from archive {rows.Count} to {row.Id}"
+                    : row.First != (previous?.Last ?? 0) + 1 || row.Last < row.First ? $"archive {row.Id} covers records {row.First} to {row.Last}, which do not continue from record {previous?.Last ?? 0}"
+                    : !string.Equals(row.FileName, ArchiveLayout.FileName(row.Id), StringComparison.Ordinal) ? $"archive {row.Id}'s file name is '{row.FileName}'"
+                    : !SameHash(row.Previous, previous?.ManifestSha256) ? $"archive {row.Id}'s previous-manifest hash in the archive table is not archive {row.Id - 1}'s"
+                    : null;
+                if (problem is not null)
+                {
+                    failure = Fail(LogVerificationFailure.ArchiveMismatch, null, null, problem, row.Id);
+                    return rows;
+                }
+
+                rows.Add(row);
+            }
+
+            return rows;
+        }
+
+        // Every archive the table names, verified on its own and against the live rows it replaced.
+        private LogVerificationResult? CheckArchives(SqliteConnection connection, SqliteTransaction tx, string directory, List<ArchiveRow> archives)
+        {
+            using var lookup = connection.CreateCommand();
+            lookup.Transaction = tx;
+            lookup.CommandText = $"SELECT {LogSchema.RecordColumns}, body_state, archive_id FROM record WHERE seq = $seq;";
+            var parameter = lookup.Parameters.Add("$seq", SqliteType.Integer);
+            var hooks = new ArchiveLogHooks
+            {
+                Record = (sequence, leaf, archived) =>
+                {
+                    parameter.Value = sequence;
+                    using var r = lookup.ExecuteReader();
+                    if (!r.Read())
+                    {
+                        return (ArchiveVerificationFailure.LogMismatch, $"record {sequence} is in an archive but not in the log");
+                    }
+
+                    LoggedRecord live;
+                    try
+                    {
+                        live = LogRows.ReadRecord(r);
+                    }
+                    catch (Exception ex) when (ex is ArgumentException or InvalidCastException or OverflowException)
+                    {
+                        return (ArchiveVerificationFailure.LogMismatch, $"record {sequence}'s live row is malformed: {ex.Message}");
+                    }
+
+                    var archiveId = r.IsDBNull(LogSchema.RecordColumnCount + 1) ? (long?)null : r.GetInt64(LogSchema.RecordColumnCount + 1);
+                    if (r.GetInt64(LogSchema.RecordColumnCount) != LogSchema.RecordArchived || archiveId is not { } id || sequence < archives[(int)Math.Clamp(id - 1, 0, archives.Count - 1)].First || sequence > archives[(int)Math.Clamp(id - 1, 0, archives.Count - 1)].Last)
+                    {
+                        return (ArchiveVerificationFailure.LogMismatch, $"record {sequence} is in an archive but its live row is not marked archived there");
+                    }
+
+                    if (live.LeafHash != leaf)
+                    {
+                        return (ArchiveVerificationFailure.LogMismatch, $"archived record {sequence} does not hash to the live log's leaf");
+                    }
+
+                    // The live metadata must be exactly the archived record's: search results must not lie.
+                    var liveWithContent = live.Record with { Head = archived.Head, Signature = archived.Signature, Ocsp = archived.Ocsp };
+                    bool same;
+                    try
+                    {
+                        same = RecordEncoding.LeafHash(sequence, liveWithContent) == leaf;
+                    }
+                    catch (ArgumentException)
+                    {
+                        same = false;
+                    }
+
+                    return same ? null : (ArchiveVerificationFailure.LogMismatch, $"archived record {sequence}'s live metadata differ from the archived record");
+                },
+                Archive = (manifest, manifestSha256, fileSha256) =>
+                {
+                    var row = archives[(int)manifest.Id - 1];
+                    return manifest.FirstSequence != row.First || manifest.LastSequence != row.Last
+                        ? (ArchiveVerificationFailure.LogMismatch, $"archive {manifest.Id} holds records {manifest.FirstSequence} to {manifest.LastSequence}; the archive table says {row.First} to {row.Last}")
+                        : !CryptographicOperations.FixedTimeEquals(manifestSha256, row.ManifestSha256) || !CryptographicOperations.FixedTimeEquals(fileSha256, row.FileSha256)
+                        ? (ArchiveVerificationFailure.LogMismatch, $"archive {manifest.Id}'s file is not the one the archive table recorded (its SHA-256 differs)")
+                        : null;
+                },
+            };
+            var result = ArchiveVerifier.VerifyWithLog(
+                directory,
+                new ArchiveVerifierOptions
+                {
+                    SigningAnchors = options.SigningAnchors,
+                    SigningIntermediates = options.SigningIntermediates,
+                    ServerId = options.ServerId,
+                    SignerMember = options.SignerMember,
+                    DecryptionCertificates = options.ArchiveDecryptionCertificates,
+                    UpToArchive = archives.Count,
+                    ClockSkew = options.ClockSkew,
+                },
+                hooks);
+            if (!result.IsValid)
+            {
+                var failure = result.Failure is ArchiveVerificationFailure.LogMismatch
+                    || (result.Failure is ArchiveVerificationFailure.ChainBroken or ArchiveVerificationFailure.Unreadable && result.FileName is null)
+                    ? LogVerificationFailure.ArchiveMismatch
+                    : LogVerificationFailure.ArchiveInvalid;
+                return Fail(failure, result.Sequence, null, result.ToString(), result.ArchiveId);
+            }
+
+            _archives = result.Archives;
+            _archivesVerified = true;
+            return null;
+        }
+
+        private static bool SameHash(byte[]? a, byte[]? b) =>
+            a is null ? b is null : b is not null && CryptographicOperations.FixedTimeEquals(a, b);
+
+        private sealed record ArchiveRow(long Id, long First, long Last, string FileName, byte[] FileSha256, byte[] ManifestSha256, byte[]? Previous);
 
         private (StoredCheckpoint? Checkpoint, LogVerificationResult? Failure) NextCheckpoint(SqliteDataReader checkpoints)
         {

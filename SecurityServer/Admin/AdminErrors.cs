@@ -66,6 +66,9 @@ public static class AdminErrors
     /// <summary>A record search parameter that is unknown, repeated or malformed; the message names it (400).</summary>
     public const string MessageLogInvalidQuery = "messagelog.invalid_query";
 
+    /// <summary>A retention pass that stopped before it finished (the signer, the disk or the database failed, or a record does not match its leaf); what it did before stays done (503).</summary>
+    public const string MessageLogRetentionFailed = "messagelog.retention_failed";
+
     /// <summary>
     /// The HTTP status of a Signer (<c>signer.*</c>), onboarding (<c>onboarding.*</c>) or message-log proof (<c>messagelog.*</c>) code, per the contract's
     /// table; 500 for a code it does not know (a new code must be added here, not guessed).
@@ -91,6 +94,7 @@ public static class AdminErrors
             MessageLogNotFound => StatusCodes.Status404NotFound,
             MessageLogNotYetCheckpointed => StatusCodes.Status409Conflict,
             MessageLogInvalidRange or MessageLogInvalidQuery => StatusCodes.Status400BadRequest,
+            MessageLogRetentionFailed => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };
     }

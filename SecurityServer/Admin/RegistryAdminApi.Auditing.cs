@@ -290,9 +290,9 @@ public static partial class RegistryAdminApi
         w.WriteNumber("bodyLength", r.BodyLength);
         w.WriteString("bodyState", r.BodyState switch
         {
-            RecordBodyState.Present => "present",
-            RecordBodyState.NotLogged => "not-logged",
-            RecordBodyState.Erased => "erased",
+            BodyLocation.Present => "present",
+            BodyLocation.NotLogged => "not-logged",
+            BodyLocation.Erased => "erased",
             _ => "archived",
         });
         w.WriteString("leafHash", r.LeafHash.ToString());

@@ -58,6 +58,7 @@ public static partial class RegistryAdminApi
         MapMessageLog(api);
         MapAuditing(api);
         MapEvidence(api);
+        MapMessageLogRetention(api);
         MapTokens(api);
         MapDiagnostics(api);
         MapBackups(api);

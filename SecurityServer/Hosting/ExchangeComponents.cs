@@ -1,5 +1,6 @@
 using ExchangeGateway.Config.Client;
 using ExchangeGateway.Config.Model;
+using ExchangeGateway.MessageLog.Archiving;
 using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Storage;
 using ExchangeGateway.MessageLog.Search;
@@ -62,6 +63,9 @@ internal static class ExchangeComponents
                     DatabasePath = Path.Combine(options.DataDirectory, "messagelog.db"),
                     Synchronous = Enum.Parse<MessageLogSync>(options.MessageLogSynchronous, ignoreCase: true),
                     TimeStampFailurePeriod = () => configuration.Current?.Settings.AcceptableTimeStampFailurePeriod ?? TimeSpan.FromHours(4),
+                    ArchiveDirectory = options.MessageLog.ArchiveDirectoryIn(options.DataDirectory),
+                    // Recipients whose private key is here also read archived bodies back.
+                    ArchiveDecryptionCertificates = [.. options.MessageLog.LoadEncryptionCertificates().Where(c => c.HasPrivateKey)],
                 },
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.MessageLog"));
@@ -91,6 +95,30 @@ internal static class ExchangeComponents
             sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.DataDirectory,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<GlobalConfigurationHistory>>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value;
+            var signer = sp.GetRequiredService<BatchingSigner>();
+            var owner = OwnerOf(sp); // resolved once serverconf.json exists: archives are signed by the owner, like checkpoints
+            return new MessageLogArchiver(
+                sp.GetRequiredService<MessageLogStore>(),
+                new ArchiverOptions
+                {
+                    ServerId = owner,
+                    ArchiveAfter = options.MessageLog.ArchiveAfter,
+                    BodyRetention = options.MessageLog.BodyRetention,
+                    EncryptionCertificates = options.MessageLog.LoadEncryptionCertificates(),
+                    Interval = options.MessageLog.RetentionInterval,
+                },
+                async (bytes, ct) =>
+                {
+                    var signed = await signer.SignDetachedAsync(owner.Owner, bytes, ct).ConfigureAwait(false);
+                    return signed.IsSuccess ? signed.Cms! : throw new InvalidOperationException(signed.Message);
+                },
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("ExchangeGateway.MessageLog.Archiver"));
+        });
+        services.AddHostedService<MessageLogRetentionService>();
         services.AddSingleton(sp => new ReplayCache(sp.GetRequiredService<IOptions<SecurityServerOptions>>().Value.ReplayWindow));
         services.AddSingleton<TrustContextProvider>();
         services.AddSingleton<PeerAuthenticator>();

@@ -100,6 +100,7 @@ public static class SecurityServerHost
             .Validate(o => File.Exists(o.AnchorPath), "SecurityServer:AnchorPath must name an existing anchor file")
             .Validate(o => o.IntegrityCheckInterval >= TimeSpan.FromMilliseconds(100), "SecurityServer:IntegrityCheckInterval must be at least 00:00:00.1")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SecurityServerOptions>, MessageLogSettingsValidation>();
         builder.Services.AddHttpClient(nameof(ConfigurationClient));
         builder.Services.AddSingleton(sp =>
         {

@@ -75,4 +75,7 @@ public sealed class SecurityServerOptions
 
     /// <summary>SQLite synchronous mode of the message log: <c>Full</c> (fsync per group commit) or <c>Normal</c> (survives process crashes, not power loss).</summary>
     public string MessageLogSynchronous { get; set; } = "Full";
+
+    /// <summary>Archives and retention of the message log (section <c>SecurityServer:MessageLog</c>).</summary>
+    public MessageLogSettings MessageLog { get; set; } = new();
 }

@@ -153,11 +153,11 @@ public sealed class MessageLogSearchTests : IAsyncLifetime
 
         var states = _search.Search(new RecordQuery()).Records.ToDictionary(r => r.Sequence, r => r.BodyState);
 
-        Assert.Equal(RecordBodyState.Present, states[1]);
-        Assert.Equal(RecordBodyState.Erased, states[2]);
-        Assert.Equal(RecordBodyState.Archived, states[3]);
-        Assert.Equal(RecordBodyState.NotLogged, states[5]);
-        Assert.Equal(RecordBodyState.NotLogged, states[8]);
+        Assert.Equal(BodyLocation.Present, states[1]);
+        Assert.Equal(BodyLocation.Erased, states[2]);
+        Assert.Equal(BodyLocation.Archived, states[3]);
+        Assert.Equal(BodyLocation.NotLogged, states[5]);
+        Assert.Equal(BodyLocation.NotLogged, states[8]);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace ExchangeGateway.MessageLog.Search;
 
 /// <summary>Where a record's body is (<c>record.body_state</c> and whether <c>body</c> is NULL).</summary>
-public enum RecordBodyState
+public enum BodyLocation
 {
     /// <summary>The body is stored in the live log.</summary>
     Present = 1,
