@@ -22,7 +22,7 @@ namespace ExchangeGateway.SecurityServer.Tests.Auditing;
 /// search and integrity routes, the integrity monitor catching a record changed in a running server's
 /// database, and the history of global configurations.
 /// </summary>
-public sealed class AuditingFederationTests : IClassFixture<AuditingFederation>
+public sealed partial class AuditingFederationTests : IClassFixture<AuditingFederation>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private readonly AuditingFederation _f;
