@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -334,6 +335,35 @@ public sealed partial class AdminClient
         ArgumentNullException.ThrowIfNull(parameters);
         var query = string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value)));
         return GetAsync(query.Length == 0 ? "message-log/records" : "message-log/records?" + query, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>GET /message-log/records/{sequence}/bundle</c>, or <c>GET /message-log/exchanges/{requestId}/bundle?side=</c>
+    /// when <paramref name="sequence"/> is null: the evidence bundle, copied to <paramref name="destination"/>.
+    /// </summary>
+    public Task<long> DownloadEvidenceBundleAsync(long? sequence, string? requestId, string? side, Stream destination, CancellationToken cancellationToken = default) =>
+        DownloadAsync(
+            sequence is { } seq
+                ? string.Create(CultureInfo.InvariantCulture, $"message-log/records/{seq}/bundle")
+                : "message-log/exchanges/" + Segment(requestId ?? throw new ArgumentNullException(nameof(requestId))) + "/bundle" + (side is null ? string.Empty : "?side=" + Uri.EscapeDataString(side)),
+            destination,
+            cancellationToken);
+
+    /// <summary><c>GET /message-log/export?from=&amp;to=</c>: the log between two checkpoints, streamed to <paramref name="destination"/>.</summary>
+    public Task<long> DownloadLogExportAsync(long? from, long? to, Stream destination, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        if (from is { } f)
+        {
+            query.Add(string.Create(CultureInfo.InvariantCulture, $"from={f}"));
+        }
+
+        if (to is { } t)
+        {
+            query.Add(string.Create(CultureInfo.InvariantCulture, $"to={t}"));
+        }
+
+        return DownloadAsync(query.Count == 0 ? "message-log/export" : "message-log/export?" + string.Join('&', query), destination, cancellationToken);
     }
 
     /// <summary><c>GET /message-log/integrity</c>: the last checkpoints and the integrity monitor's status.</summary>

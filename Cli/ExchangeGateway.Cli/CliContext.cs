@@ -131,6 +131,43 @@ internal sealed class CliContext
         }
     }
 
+    /// <summary>
+    /// Runs a download into the file at <paramref name="path"/> (created, never overwritten; removed again when the
+    /// download is refused or breaks) or, without a path, to standard output.
+    /// </summary>
+    public async Task<CommandOutput> DownloadAsync(string? path, Func<Stream, Task<long>> download)
+    {
+        ArgumentNullException.ThrowIfNull(download);
+        if (path is null)
+        {
+            var stdout = Environment.OpenStandardOutput();
+            await using (stdout.ConfigureAwait(false))
+            {
+                await download(stdout).ConfigureAwait(false);
+            }
+
+            return CommandOutput.None;
+        }
+
+        var file = CreateOutputFile(path);
+        long written;
+        try
+        {
+            await using (file.ConfigureAwait(false))
+            {
+                written = await download(file).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // A refused or broken download leaves no partial file behind.
+            File.Delete(path);
+            throw;
+        }
+
+        return CommandOutput.Of(default, string.Create(CultureInfo.InvariantCulture, $"Wrote {Human.Bytes(written)} to {path}."));
+    }
+
     /// <summary>Creates an output file (downloads, mode 0600 on Unix); refuses to overwrite an existing file.</summary>
     public static FileStream CreateOutputFile(string path)
     {

@@ -110,6 +110,72 @@ public sealed class LogCommandTests : IAsyncLifetime
         Assert.DoesNotContain("monitor.lastRunMessage", result.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Bundle_ByRequestIdAndSide_DownloadsTheBundleToTheFile()
+    {
+        using var dir = new TempDir();
+        const string Bundle = """{"format":"xgw-evidence-bundle/v1"}""";
+        _stub.On("GET", "/api/v1/message-log/exchanges/00000001-0001-0002-0304-05060708090a/bundle?side=client", StubResponse.Json(200, Bundle));
+        var output = Path.Combine(dir.Path, "exchange.xgwe");
+
+        var result = await CliRun.RunAsync(_stub, "log", "bundle", "--request-id", "00000001-0001-0002-0304-05060708090a", "--side", "client", "--out", output);
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal(Bundle, File.ReadAllText(output));
+        Assert.Equal("Wrote 35 B to " + output + ".\n", result.Out);
+    }
+
+    [Fact]
+    public async Task Bundle_BySequence_ToStandardOutput()
+    {
+        _stub.On("GET", "/api/v1/message-log/records/17/bundle", StubResponse.Json(200, "{}"));
+
+        var result = await CliRun.RunAsync(_stub, "log", "bundle", "--sequence", "17");
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal("{}"u8.ToArray(), result.StandardOutputBytes);
+    }
+
+    [Theory]
+    [InlineData("log", "bundle")]
+    [InlineData("log", "bundle", "--sequence", "3", "--request-id", "00000001-0001-0002-0304-05060708090a")]
+    [InlineData("log", "bundle", "--sequence", "0")]
+    [InlineData("log", "bundle", "--sequence", "3", "--side", "client")]
+    [InlineData("log", "export", "--to", "0")]
+    [InlineData("log", "export", "--from", "-1")]
+    public async Task BundleAndExport_BadOptions_UsageErrorNothingSent(params string[] arguments)
+    {
+        var result = await CliRun.RunAsync(_stub, arguments);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Empty(_stub.Requests);
+    }
+
+    [Fact]
+    public async Task Export_Range_SentAsQuery_RefusalLeavesNoFile()
+    {
+        using var dir = new TempDir();
+        _stub.On("GET", "/api/v1/message-log/export?from=10&to=7", StubResponse.Problem(400, "messagelog.invalid_range", "An export runs from a tree size of 0 or more to a larger or equal size of at least 1, not from 10 to 7."));
+        var output = Path.Combine(dir.Path, "log.xgwl");
+
+        var result = await CliRun.RunAsync(_stub, "log", "export", "--from", "10", "--to", "7", "--out", output);
+
+        Assert.Equal(ExitCodes.Refused, result.ExitCode);
+        Assert.StartsWith("messagelog.invalid_range: ", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Export_NoRange_AsksForTheWholeLog()
+    {
+        _stub.On("GET", "/api/v1/message-log/export", StubResponse.Json(200, "{\"format\":\"xgw-log-export/v1\"}\n"));
+
+        var result = await CliRun.RunAsync(_stub, "log", "export");
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal("/api/v1/message-log/export", Assert.Single(_stub.Requests).RawTarget);
+    }
+
     // Human.Fields pads every name to the longest (lastStampedCheckpoint.ageSeconds) plus the colon and a space.
     private static string Field(string name, string value) => (name + ":").PadRight("lastStampedCheckpoint.ageSeconds: ".Length) + value + "\n";
 }

@@ -7,7 +7,73 @@ namespace ExchangeGateway.Cli.Commands;
 /// <summary><c>xgw log</c>: the auditor's view of the message log (API keys with the auditor role).</summary>
 internal static class LogCommands
 {
-    public static Command Log(CliContext cli) => Group("log", "The message log (auditor role)", Search(cli), Integrity(cli));
+    public static Command Log(CliContext cli) => Group("log", "The message log (auditor role)", Search(cli), Integrity(cli), Bundle(cli), Export(cli));
+
+    private static Command Bundle(CliContext cli)
+    {
+        var sequence = Opt("--sequence", "One record, by its sequence number");
+        var requestId = Opt("--request-id", "Both records of one exchange on this server, by its X-Road-Request-Id");
+        var side = Opt("--side", "client or server: which side's records, when this server logged both sides of the exchange");
+        side.AcceptOnlyFromAmong("client", "server");
+        var output = Out();
+        var command = Command(
+            "bundle",
+            "Download the evidence bundle of a record or an exchange; check it offline with 'xgw-audit verify FILE'",
+            sequence,
+            requestId,
+            side,
+            output);
+        cli.SetAction(command, i =>
+        {
+            var seq = i.Value(sequence);
+            var request = i.Value(requestId);
+            if ((seq is null) == (request is null))
+            {
+                throw new CliUsageException("Give exactly one of --sequence and --request-id.");
+            }
+
+            if (seq is not null && i.Value(side) is not null)
+            {
+                throw new CliUsageException("--side goes with --request-id, not --sequence.");
+            }
+
+            long? number = seq is null
+                ? null
+                : long.TryParse(seq, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1
+                    ? n
+                    : throw new CliUsageException("--sequence must be a record's sequence number (1 or more).");
+
+            return cli.DownloadAsync(i.Value(output), stream => i.Client.DownloadEvidenceBundleAsync(number, request, i.Value(side), stream, i.CancellationToken));
+        });
+        return command;
+    }
+
+    private static Command Export(CliContext cli)
+    {
+        var from = Opt("--from", "Checkpoint A's tree size; 0 (the default) for the empty tree");
+        var to = Opt("--to", "Checkpoint B's tree size; default the newest time-stamped checkpoint");
+        var output = Out();
+        var command = Command(
+            "export",
+            "Download the log between two checkpoints; check it offline with 'xgw-audit verify-log FILE'",
+            from,
+            to,
+            output);
+        cli.SetAction(command, i =>
+        {
+            var a = Size(i.Value(from), "--from", 0);
+            var b = Size(i.Value(to), "--to", 1);
+            return cli.DownloadAsync(i.Value(output), stream => i.Client.DownloadLogExportAsync(a, b, stream, i.CancellationToken));
+        });
+        return command;
+    }
+
+    private static long? Size(string? text, string name, long minimum) =>
+        text is null
+            ? null
+            : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum
+                ? value
+                : throw new CliUsageException($"{name} must be a checkpoint's tree size ({minimum} or more).");
 
     private static Command Search(CliContext cli)
     {

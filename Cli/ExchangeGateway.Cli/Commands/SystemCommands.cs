@@ -142,37 +142,7 @@ internal static class SystemCommands
         var downloadName = Arg("name", "The backup's name");
         var output = Out();
         var download = Command("download", "Download a backup", downloadName, output);
-        cli.SetAction(download, async i =>
-        {
-            if (i.Value(output) is { } path)
-            {
-                var file = CliContext.CreateOutputFile(path);
-                long written;
-                try
-                {
-                    await using (file.ConfigureAwait(false))
-                    {
-                        written = await i.Client.DownloadBackupAsync(i.Value(downloadName), file, i.CancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch
-                {
-                    // A refused or broken download leaves no partial file behind.
-                    File.Delete(path);
-                    throw;
-                }
-
-                return CommandOutput.Of(default, string.Create(CultureInfo.InvariantCulture, $"Wrote {Human.Bytes(written)} to {path}."));
-            }
-
-            var stdout = cli.Environment.OpenStandardOutput();
-            await using (stdout.ConfigureAwait(false))
-            {
-                await i.Client.DownloadBackupAsync(i.Value(downloadName), stdout, i.CancellationToken).ConfigureAwait(false);
-            }
-
-            return CommandOutput.None;
-        });
+        cli.SetAction(download, i => cli.DownloadAsync(i.Value(output), stream => i.Client.DownloadBackupAsync(i.Value(downloadName), stream, i.CancellationToken)));
 
         var restoreFile = Arg("file", "The backup file (.tar)");
         var restore = Command("restore", "Restore a backup onto this server (the token is logged out afterwards: log in with the backup's PIN)", restoreFile);
