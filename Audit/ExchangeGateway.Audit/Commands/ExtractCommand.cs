@@ -203,8 +203,9 @@ internal static class ExtractCommand
             message-{n}.head is the signed head. Its SHA-256 is leaf {batch.Value.LeafIndex} of a batch of {batch.Value.TreeSize}
             messages; message-{n}.signed (label, batch size, batch root) is what the member's CMS signature covers:
               openssl cms -verify -binary -inform DER -in message-{n}.p7s -content message-{n}.signed -CAfile ca-certificates.pem -partial_chain -purpose any -attime {at} -out /dev/null
-            message-{n}.ocsp.der is the OCSP response for the signer's certificate (signer-{n}.pem, issued by issuer-{n}.pem); it must say good:
-              openssl ocsp -respin message-{n}.ocsp.der -{digest} -issuer issuer-{n}.pem -cert signer-{n}.pem -CAfile ca-certificates.pem -partial_chain -attime {at}
+            message-{n}.ocsp.der is the OCSP response for the signer's certificate (signer-{n}.pem, issued by issuer-{n}.pem); it must say good
+            (-no_nonce: the response answered the security server's request, whose nonce OpenSSL cannot know):
+              openssl ocsp -respin message-{n}.ocsp.der -{digest} -issuer issuer-{n}.pem -cert signer-{n}.pem -CAfile ca-certificates.pem -partial_chain -no_nonce -attime {at}
 
 
             """);
