@@ -21,13 +21,14 @@ public sealed class LogCommandTests : IAsyncLifetime
     {
         const string Target = "/api/v1/message-log/records?from=2026-03-01T12%3A00%3A00Z&to=2026-03-01T13%3A00%3A00%2B01%3A00"
             + "&client=DEV%2FGOV%2F70000001%2Fconsumer&service=DEV%2FORG%2F70000002%2Fprovider%2Fecho&messageId=m%201"
-            + "&outcome=error&side=server&kind=response&limit=2&after=10";
+            + "&requestId=00000001-0001-0002-0304-05060708090a&outcome=error&side=server&kind=response&limit=2&after=10";
         _stub.On("GET", Target, StubResponse.Json(200, Page));
 
         var result = await CliRun.RunAsync(
             _stub,
             "log", "search", "--from", "2026-03-01T12:00:00Z", "--to", "2026-03-01T13:00:00+01:00", "--client", "DEV/GOV/70000001/consumer",
-            "--service", "DEV/ORG/70000002/provider/echo", "--message-id", "m 1", "--outcome", "error", "--side", "server", "--kind", "response",
+            "--service", "DEV/ORG/70000002/provider/echo", "--message-id", "m 1",
+            "--request-id", "00000001-0001-0002-0304-05060708090a", "--outcome", "error", "--side", "server", "--kind", "response",
             "--limit", "2", "--after", "10");
 
         Assert.True(ExitCodes.Ok == result.ExitCode, result.Error);

@@ -82,6 +82,7 @@ internal static class LogCommands
         var client = Opt("--client", "The client, e.g. DEV/GOV/70000001/consumer");
         var service = Opt("--service", "The service, e.g. DEV/ORG/70000002/provider/echo");
         var messageId = Opt("--message-id", "The message id");
+        var requestId = Opt("--request-id", "The exchange's request id (X-Road-Request-Id)");
         var outcome = Opt("--outcome", "success or error (an error code, or HTTP status 400 and above)");
         outcome.AcceptOnlyFromAmong("success", "error");
         var side = Opt("--side", "client or server: which proxy wrote the record");
@@ -98,6 +99,7 @@ internal static class LogCommands
             client,
             service,
             messageId,
+            requestId,
             outcome,
             side,
             kind,
@@ -106,7 +108,7 @@ internal static class LogCommands
         cli.SetAction(command, async i =>
         {
             var parameters = new List<(string Name, string Value)>();
-            foreach (var (name, option) in new[] { ("from", from), ("to", to), ("client", client), ("service", service), ("messageId", messageId), ("outcome", outcome), ("side", side), ("kind", kind), ("limit", limit), ("after", after) })
+            foreach (var (name, option) in new[] { ("from", from), ("to", to), ("client", client), ("service", service), ("messageId", messageId), ("requestId", requestId), ("outcome", outcome), ("side", side), ("kind", kind), ("limit", limit), ("after", after) })
             {
                 if (i.Value(option) is { } value)
                 {
