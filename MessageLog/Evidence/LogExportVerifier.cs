@@ -322,7 +322,7 @@ public static class LogExportVerifier
         private void CheckRecord(LogExportRecord line)
         {
             var n = line.Sequence;
-            var parsed = CanonicalRecord.Parse(line.Canonical.Span);
+            var parsed = RecordDecoding.TryDecode(line.Canonical.Span);
             if (!parsed.Success)
             {
                 _encoding.Fail(this, n, Text($"record {n}: {parsed.Message}"));

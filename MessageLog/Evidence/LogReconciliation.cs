@@ -182,7 +182,7 @@ public static class LogReconciliation
 
         private void Add(LogExportRecord line)
         {
-            var parsed = CanonicalRecord.Parse(line.Canonical.Span);
+            var parsed = RecordDecoding.TryDecode(line.Canonical.Span);
             if (!parsed.Success)
             {
                 _problems.Add(Text($"record {line.Sequence}: {parsed.Message}"));

@@ -107,7 +107,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
             Assert.Equal(LogExportItemKind.Record, item.Value.Kind);
             Assert.Equal(sequence, item.Value.Record!.Sequence);
             Assert.Equal(LogExportBodyState.Present, item.Value.Record.BodyState);
-            var decoded = CanonicalRecord.Parse(item.Value.Record.Canonical.Span);
+            var decoded = RecordDecoding.TryDecode(item.Value.Record.Canonical.Span);
             Assert.True(decoded.Success, decoded.Message);
             Assert.Equal(sequence, decoded.Value.Sequence);
             Assert.Equal(SHA512.HashData(item.Value.Record.Body!.Value.Span), decoded.Value.Record.BodyDigest.ToArray());
@@ -389,7 +389,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
 
     private static void EditRecord(List<string> lines, long sequence, Func<MessageRecord, MessageRecord> change) => Edit(lines, sequence, r =>
     {
-        var record = CanonicalRecord.Parse(Convert.FromBase64String(r["canonical"]!.GetValue<string>())).Value!.Record;
+        var record = RecordDecoding.TryDecode(Convert.FromBase64String(r["canonical"]!.GetValue<string>())).Value.Record;
         r["canonical"] = Convert.ToBase64String(RecordEncoding.Canonical(sequence, change(record)));
     });
 

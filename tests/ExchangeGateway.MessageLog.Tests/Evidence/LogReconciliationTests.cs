@@ -193,8 +193,8 @@ public sealed class LogReconciliationTests : IAsyncLifetime
         return output.ToArray();
     }
 
-    private static CanonicalRecord Decode(string line) =>
-        CanonicalRecord.Parse(Convert.FromBase64String(System.Text.Json.Nodes.JsonNode.Parse(line)!["canonical"]!.GetValue<string>())).Value!;
+    private static (long Sequence, MessageRecord Record) Decode(string line) =>
+        RecordDecoding.TryDecode(Convert.FromBase64String(System.Text.Json.Nodes.JsonNode.Parse(line)!["canonical"]!.GetValue<string>())).Value;
 
     private static LogReconciliationResult Compare(byte[] client, byte[] provider) =>
         LogReconciliation.Compare(new MemoryStream(client), new MemoryStream(provider));
