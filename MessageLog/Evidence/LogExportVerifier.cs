@@ -362,13 +362,13 @@ public static class LogExportVerifier
                     : "a record without an error code must carry both a signed head and its signature";
             }
 
-            var (head, problem) = SignedHead.Read(record.Head);
-            if (head is null)
+            var head = SignedHeadView.Decode(record.Head.Span, record.Kind);
+            if (!head.Success)
             {
-                return problem;
+                return head.Message;
             }
 
-            if (head.Disagreement(record) is { } disagreement)
+            if (head.Value.Disagreement(record) is { } disagreement)
             {
                 return disagreement;
             }

@@ -159,7 +159,8 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
         var report = Verify(lines);
 
         AssertFirstFailure(report, "record.22.signature", 22);
-        Assert.Contains("'msg-forged' is not the signed", report.FirstFailure!.Message, StringComparison.Ordinal);
+        Assert.StartsWith("record 22: the signed head's message id '", report.FirstFailure!.Message, StringComparison.Ordinal);
+        Assert.EndsWith("' is not the record's 'msg-forged'", report.FirstFailure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
