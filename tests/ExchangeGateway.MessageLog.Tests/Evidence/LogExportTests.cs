@@ -106,7 +106,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
             Assert.True(item.Success, item.Message);
             Assert.Equal(LogExportItemKind.Record, item.Value.Kind);
             Assert.Equal(sequence, item.Value.Record!.Sequence);
-            Assert.Equal(LogExportBodyState.Present, item.Value.Record.BodyState);
+            Assert.Equal(EvidenceBodyState.Present, item.Value.Record.BodyState);
             var decoded = RecordDecoding.TryDecode(item.Value.Record.Canonical.Span);
             Assert.True(decoded.Success, decoded.Message);
             Assert.Equal(sequence, decoded.Value.Sequence);
