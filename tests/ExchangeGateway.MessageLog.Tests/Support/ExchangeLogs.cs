@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using ExchangeGateway.Common.Crypto.Batch;
 using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Exchange;
@@ -165,7 +164,7 @@ internal sealed class ExchangeLogs : IAsyncDisposable
         return (head, body);
     }
 
-    /// <summary>A response head; with a receipt, the <c>logReceipt</c> property sits just before <c>bodyLength</c>.</summary>
+    /// <summary>A response head; with a receipt, the provider's <c>logReceipt</c> for the request logged as that sequence.</summary>
     private (byte[] Head, byte[] Body) ResponseHead(int i, byte[] requestHead, int bodySize, long? receipt)
     {
         var body = Body(-i, bodySize);
@@ -177,18 +176,10 @@ internal sealed class ExchangeLogs : IAsyncDisposable
             MessageId = MessageIdOf(i),
             RequestId = RequestIdOf(i),
             RequestHash = RequestHash.Compute(requestHead, [], 0),
+            LogReceipt = receipt is { } sequence ? new LogReceipt(SecurityServerId.Parse(ProviderServer), sequence, Context.Time.GetUtcNow().AddSeconds(5)) : null,
             BodyLength = body.Length,
             BodyDigest = SHA512.HashData(body),
         });
-        if (receipt is { } sequence)
-        {
-            var text = Encoding.UTF8.GetString(head);
-            var promised = LogTime.Format(Context.Time.GetUtcNow().AddSeconds(5));
-            var at = text.IndexOf(",\"bodyLength\"", StringComparison.Ordinal);
-            text = text.Insert(at, $",\"logReceipt\":{{\"server\":\"{ProviderServer}\",\"sequence\":{sequence},\"promisedBy\":\"{promised}\"}}");
-            head = Encoding.UTF8.GetBytes(text);
-        }
-
         return (head, body);
     }
 
