@@ -4,6 +4,7 @@ using ExchangeGateway.Config.Anchors;
 using ExchangeGateway.MessageLog.Evidence;
 using ExchangeGateway.MessageLog.Tests.Support;
 using ExchangeGateway.Testing.Tools;
+using static ExchangeGateway.Audit.Tests.AuditRun;
 
 namespace ExchangeGateway.Audit.Tests;
 
@@ -200,13 +201,5 @@ public sealed class VerifyCommandTests : IDisposable
         }
 
         return path;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await XgwAudit.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }
