@@ -94,7 +94,7 @@ public sealed class VerifyCommandTests : IDisposable
         });
         var same = _directory.File("anchor.json");
         await File.WriteAllBytesAsync(same, anchor);
-        using var rogue = EvidenceWorld.CreateConfigurationSigner("Someone Else", DateTimeOffset.UtcNow);
+        using var rogue = EvidenceFederation.CreateConfigurationSigner("Someone Else", DateTimeOffset.UtcNow);
         var other = _directory.File("other-anchor.json");
         await File.WriteAllBytesAsync(other, ConfigurationAnchorSerializer.Write(ConfigurationAnchor.Create("DEV", ["https://cs.example/"], [rogue])));
 

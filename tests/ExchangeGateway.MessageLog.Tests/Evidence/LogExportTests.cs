@@ -52,8 +52,8 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
     [Fact]
     public void Verify_AnotherFederationsAnchor_TrustAndEverySignatureFail()
     {
-        using var other = ExportFederation.CreateConfigurationSigner("Other Central Server", log.Time.GetUtcNow());
-        var anchor = ExportFederation.AnchorOf(other);
+        using var other = EvidenceFederation.CreateConfigurationSigner("Other Central Server", log.Time.GetUtcNow());
+        var anchor = EvidenceFederation.AnchorOf(other);
 
         var report = Verify(log.Lines(), anchor: anchor);
 
@@ -320,7 +320,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
     [Fact]
     public void Verify_WitnessSignedByAKeyTheAnchorDoesNotPin_Fails()
     {
-        using var rogue = ExportFederation.CreateConfigurationSigner("Rogue Central Server", log.Time.GetUtcNow());
+        using var rogue = EvidenceFederation.CreateConfigurationSigner("Rogue Central Server", log.Time.GetUtcNow());
         var forged = log.Logs.Witness(log.Provider, 24, signer: rogue);
 
         var report = Verify(log.Lines(), witnesses: [forged]);
@@ -341,7 +341,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
     public void Verify_WitnessBeyondTheRange_PassesWithoutComparingItsRoot()
     {
         var now = log.Time.GetUtcNow();
-        var statement = new WitnessStatement(ExportFederation.Instance, ExchangeLogs.ProviderServer, 50, MerkleHasher.HashLeaf("later"u8), now, now).Encode();
+        var statement = new WitnessStatement(EvidenceFederation.Instance, ExchangeLogs.ProviderServer, 50, MerkleHasher.HashLeaf("later"u8), now, now).Encode();
         var signature = CmsDetachedSigner.Sign(statement, log.Logs.Trust.ConfigurationSigner, now);
 
         var report = Verify(log.Lines(), witnesses: [(statement, signature)]);
@@ -354,7 +354,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
     public void Verify_WitnessOfAnotherServer_Fails()
     {
         var now = log.Time.GetUtcNow();
-        var statement = new WitnessStatement(ExportFederation.Instance, ExchangeLogs.ConsumerServer, 24, MerkleHasher.HashLeaf("x"u8), now, now).Encode();
+        var statement = new WitnessStatement(EvidenceFederation.Instance, ExchangeLogs.ConsumerServer, 24, MerkleHasher.HashLeaf("x"u8), now, now).Encode();
         var signature = CmsDetachedSigner.Sign(statement, log.Logs.Trust.ConfigurationSigner, now);
 
         var report = Verify(log.Lines(), witnesses: [(statement, signature)]);

@@ -30,7 +30,7 @@ internal sealed class ExchangeLogs : IAsyncDisposable
     {
         Context = context;
         ConsumerSigner = context.Pki.IssueSigning("DEV", "ORG", "70000002");
-        Trust = new ExportFederation(context.Pki, context.Time.GetUtcNow().AddHours(-1));
+        Trust = new EvidenceFederation(context.Pki, context.Time.GetUtcNow().AddHours(-1));
     }
 
     public LogTestContext Context { get; }
@@ -39,7 +39,7 @@ internal sealed class ExchangeLogs : IAsyncDisposable
 
     public X509Certificate2 ConsumerSigner { get; }
 
-    public ExportFederation Trust { get; }
+    public EvidenceFederation Trust { get; }
 
     public static async Task<ExchangeLogs> CreateAsync()
     {
@@ -137,7 +137,7 @@ internal sealed class ExchangeLogs : IAsyncDisposable
     public (ReadOnlyMemory<byte> Statement, ReadOnlyMemory<byte> Signature) Witness(LogSide side, long size, Common.Crypto.Merkle.MerkleHash? root = null, X509Certificate2? signer = null)
     {
         var checkpoint = side.Checkpoints[size];
-        var statement = new WitnessStatement(ExportFederation.Instance, side.Server, size, root ?? checkpoint.RootHash, checkpoint.CreatedAt, Context.Time.GetUtcNow()).Encode();
+        var statement = new WitnessStatement(EvidenceFederation.Instance, side.Server, size, root ?? checkpoint.RootHash, checkpoint.CreatedAt, Context.Time.GetUtcNow()).Encode();
         return (statement, CmsDetachedSigner.Sign(statement, signer ?? Trust.ConfigurationSigner, Context.Time.GetUtcNow()));
     }
 
