@@ -6,15 +6,20 @@ using ExchangeGateway.MessageLog.Evidence;
 namespace ExchangeGateway.Audit;
 
 /// <summary>
-/// Writes an <see cref="EvidenceReport"/> for people (a verdict line, then <c>PASS|FAIL name: message</c> per
-/// check) or as JSON (<c>{"verdict":"verified"|"failed","subject":…,"checks":[{"name","passed","message","item"?}]}</c>).
+/// Writes the <see cref="EvidenceReport"/> of <c>verify</c>, <c>verify-log</c> and <c>reconcile</c> for people (a
+/// verdict line, then <c>PASS|FAIL name: message</c> per check) or, with <c>--json</c>, as one object
+/// (<c>{"verdict":"verified"|"failed","subject":…,"checks":[{"name","passed","message","item"?}]}</c>).
 /// </summary>
 internal static class ReportWriter
 {
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The report as JSON when <paramref name="json"/>, else as text.</summary>
+    public static Task WriteAsync(EvidenceReport report, bool json, TextWriter output) =>
+        json ? WriteJsonAsync(report, output) : WriteHumanAsync(report, output);
+
     /// <summary>The verdict line and one line per check.</summary>
-    public static async Task WriteHumanAsync(EvidenceReport report, TextWriter output)
+    private static async Task WriteHumanAsync(EvidenceReport report, TextWriter output)
     {
         var failed = report.Checks.Count(c => !c.Passed);
         var verdict = report.Passed
@@ -28,7 +33,7 @@ internal static class ReportWriter
     }
 
     /// <summary>The report as one JSON object.</summary>
-    public static async Task WriteJsonAsync(EvidenceReport report, TextWriter output)
+    private static async Task WriteJsonAsync(EvidenceReport report, TextWriter output)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, JsonOptions))

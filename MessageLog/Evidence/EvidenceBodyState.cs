@@ -1,10 +1,13 @@
 namespace ExchangeGateway.MessageLog.Evidence;
 
-/// <summary>What became of a record's body, as the bundle states it (<c>bodyState</c>).</summary>
+/// <summary>
+/// What became of a record's body, as an evidence bundle or a log export states it (<c>bodyState</c>, the texts
+/// in <see cref="LogExportFormat"/>). The digest is in the leaf in every case.
+/// </summary>
 public enum EvidenceBodyState
 {
-    /// <summary><c>present</c>: the body is in the bundle and must hash to the record's digest.</summary>
-    Present,
+    /// <summary><c>present</c>: the body is carried and must hash to the record's digest.</summary>
+    Present = 1,
 
     /// <summary><c>not-logged</c>: body logging was off for the service; only the digest was ever kept.</summary>
     NotLogged,

@@ -126,7 +126,7 @@ public static class EvidenceBundleSerializer
             w.WriteBase64String("body", body.Span);
         }
 
-        w.WriteString("bodyState", StateText(record.BodyState));
+        w.WriteString("bodyState", LogExportJson.StateText(record.BodyState));
         w.WriteBase64String("signedContent", record.SignedContent.Span);
         w.WriteStartObject("inclusion");
         w.WriteNumber("treeSize", record.Inclusion.TreeSize);
@@ -230,13 +230,7 @@ public static class EvidenceBundleSerializer
         var canonical = o.Base64("canonical");
         var body = o.Has("body") ? (ReadOnlyMemory<byte>?)o.Base64("body") : null;
         var stateText = o.String("bodyState");
-        var state = stateText switch
-        {
-            "present" => EvidenceBodyState.Present,
-            "not-logged" => EvidenceBodyState.NotLogged,
-            "erased" => EvidenceBodyState.Erased,
-            _ => throw Bad(o.At("bodyState"), $"is '{stateText}', not one of present, not-logged, erased"),
-        };
+        var state = LogExportJson.ParseState(stateText) ?? throw Bad(o.At("bodyState"), $"is '{stateText}', not one of present, not-logged, erased");
         var signedContent = o.Base64("signedContent");
         var i = o.Object("inclusion");
         var inclusion = new EvidenceInclusion(i.Integer("treeSize"), i.Integer("leafIndex"), i.Array("path", Hash));
@@ -276,14 +270,6 @@ public static class EvidenceBundleSerializer
         o.End();
         return new EvidenceRecord(sequence, canonical, body, state, signedContent, inclusion, fields);
     }
-
-    private static string StateText(EvidenceBodyState state) => state switch
-    {
-        EvidenceBodyState.Present => "present",
-        EvidenceBodyState.NotLogged => "not-logged",
-        EvidenceBodyState.Erased => "erased",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown body state."),
-    };
 
     private static MerkleHash Hash(JsonElement e, string path)
     {

@@ -18,6 +18,6 @@ public enum LogDiscrepancyKind
     /// <summary>A log receipt promised a checkpoint covering its record by a time, and a later checkpoint does not cover it.</summary>
     ReceiptBroken,
 
-    /// <summary>A response head carries a <c>logReceipt</c> that cannot be read.</summary>
+    /// <summary>A client-side response head does not decode (<c>HeadCodec</c>), so its <c>logReceipt</c>, if any, cannot be read.</summary>
     ReceiptMalformed,
 }

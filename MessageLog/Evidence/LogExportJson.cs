@@ -100,12 +100,22 @@ internal static class LogExportJson
         NewLine(output);
     }
 
-    public static string StateText(LogExportBodyState state) => state switch
+    /// <summary>The <c>bodyState</c> text of <paramref name="state"/>, in exports and bundles alike.</summary>
+    public static string StateText(EvidenceBodyState state) => state switch
     {
-        LogExportBodyState.Present => LogExportFormat.BodyPresent,
-        LogExportBodyState.NotLogged => LogExportFormat.BodyNotLogged,
-        LogExportBodyState.Erased => LogExportFormat.BodyErased,
+        EvidenceBodyState.Present => LogExportFormat.BodyPresent,
+        EvidenceBodyState.NotLogged => LogExportFormat.BodyNotLogged,
+        EvidenceBodyState.Erased => LogExportFormat.BodyErased,
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown body state."),
+    };
+
+    /// <summary>The state a <c>bodyState</c> text names, or null when it names none.</summary>
+    public static EvidenceBodyState? ParseState(string text) => text switch
+    {
+        LogExportFormat.BodyPresent => EvidenceBodyState.Present,
+        LogExportFormat.BodyNotLogged => EvidenceBodyState.NotLogged,
+        LogExportFormat.BodyErased => EvidenceBodyState.Erased,
+        _ => null,
     };
 
     public static ParseResult<LogExportHeader> ParseHeader(ReadOnlyMemory<byte> line)
@@ -189,16 +199,11 @@ internal static class LogExportJson
             }
 
             var canonical = o.Bytes("canonical");
-            var state = o.Text("bodyState") switch
-            {
-                LogExportFormat.BodyPresent => LogExportBodyState.Present,
-                LogExportFormat.BodyNotLogged => LogExportBodyState.NotLogged,
-                LogExportFormat.BodyErased => LogExportBodyState.Erased,
-                var other => throw new FormatException($"bodyState '{other}' is not present, not-logged or erased"),
-            };
+            var stateText = o.Text("bodyState");
+            var state = ParseState(stateText) ?? throw new FormatException($"bodyState '{stateText}' is not present, not-logged or erased");
             // Beware C#: "cond ? memory : null" converts null to an empty memory (via byte[]), not to a null one.
             var body = o.Has("body") ? o.Bytes("body") : (ReadOnlyMemory<byte>?)null;
-            if ((state == LogExportBodyState.Present) != body.HasValue)
+            if ((state == EvidenceBodyState.Present) != body.HasValue)
             {
                 throw new FormatException(body.HasValue ? $"a body is given but bodyState is {o.Text("bodyState")}" : "bodyState is present but there is no body");
             }

@@ -322,7 +322,7 @@ public static class LogExportVerifier
         private void CheckRecord(LogExportRecord line)
         {
             var n = line.Sequence;
-            var parsed = CanonicalRecord.Parse(line.Canonical.Span);
+            var parsed = RecordDecoding.TryDecode(line.Canonical.Span);
             if (!parsed.Success)
             {
                 _encoding.Fail(this, n, Text($"record {n}: {parsed.Message}"));
@@ -362,13 +362,13 @@ public static class LogExportVerifier
                     : "a record without an error code must carry both a signed head and its signature";
             }
 
-            var (head, problem) = SignedHead.Read(record.Head);
-            if (head is null)
+            var head = SignedHeadView.Decode(record.Head.Span, record.Kind);
+            if (!head.Success)
             {
-                return problem;
+                return head.Message;
             }
 
-            if (head.Disagreement(record) is { } disagreement)
+            if (head.Value.Disagreement(record) is { } disagreement)
             {
                 return disagreement;
             }

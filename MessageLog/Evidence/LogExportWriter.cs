@@ -225,8 +225,8 @@ public static class LogExportWriter
         var record = row.Record;
         var state = bodyState switch
         {
-            LogSchema.BodyErased => LogExportBodyState.Erased,
-            _ => record.Body is null ? LogExportBodyState.NotLogged : LogExportBodyState.Present,
+            LogSchema.BodyErased => EvidenceBodyState.Erased,
+            _ => record.Body is null ? EvidenceBodyState.NotLogged : EvidenceBodyState.Present,
         };
         if (bodyState == LogSchema.RecordArchived)
         {
@@ -240,10 +240,10 @@ public static class LogExportWriter
 
             // Retention erases bodies before records are archived and an erased body is not carried into an
             // archive, so an archived record without its body had it erased (or never logged: the same to a verifier).
-            state = record.Body is null ? LogExportBodyState.Erased : LogExportBodyState.Present;
+            state = record.Body is null ? EvidenceBodyState.Erased : EvidenceBodyState.Present;
         }
 
-        var body = state == LogExportBodyState.Present ? record.Body : null;
+        var body = state == EvidenceBodyState.Present ? record.Body : null;
         return new LogExportRecord(row.Sequence, RecordEncoding.Canonical(row.Sequence, record), body, state);
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
+using ExchangeGateway.Common.Exchange;
 using ExchangeGateway.Common.Identifiers;
 using ExchangeGateway.MessageLog.Integration;
 using ExchangeGateway.MessageLog.Records;
@@ -182,7 +182,7 @@ public static class LogReconciliation
 
         private void Add(LogExportRecord line)
         {
-            var parsed = CanonicalRecord.Parse(line.Canonical.Span);
+            var parsed = RecordDecoding.TryDecode(line.Canonical.Span);
             if (!parsed.Success)
             {
                 _problems.Add(Text($"record {line.Sequence}: {parsed.Message}"));
@@ -191,7 +191,7 @@ public static class LogReconciliation
 
             Records++;
             var record = parsed.Value.Record;
-            var head = record.Head.IsEmpty ? null : SignedHead.Read(record.Head).Head;
+            var head = record.Head.IsEmpty ? default : SignedHeadView.Decode(record.Head.Span, record.Kind);
             var entry = new Entry(
                 line.Sequence,
                 record.Side,
@@ -203,8 +203,9 @@ public static class LogReconciliation
                 record.At,
                 record.ErrorCode,
                 record.Head.IsEmpty ? null : SHA256.HashData(record.Head.Span),
-                head?.PinnedServer,
-                head?.LogReceipt);
+                head.Value?.PinnedServer,
+                head.Value?.LogReceipt,
+                head.Message);
             BySequence[line.Sequence] = entry;
             Messages.TryAdd((record.RequestId, record.Kind), entry);
         }
@@ -223,7 +224,8 @@ public static class LogReconciliation
         string? ErrorCode,
         byte[]? HeadHash,
         string? PinnedServer,
-        JsonElement? Receipt)
+        LogReceipt? Receipt,
+        string? HeadProblem)
     {
         public bool IsSigned => HeadHash is not null;
     }
@@ -327,16 +329,16 @@ public static class LogReconciliation
         {
             long ok = 0;
             long outside = 0;
-            foreach (var response in client.Messages.Values.Where(e => e.Side == RecordSide.Client && e.Kind == RecordKind.Response && e.Receipt is not null).OrderBy(e => e.Sequence))
+            foreach (var response in client.Messages.Values.Where(e => e.Side == RecordSide.Client && e.Kind == RecordKind.Response && (e.Receipt is not null || e.HeadProblem is not null)).OrderBy(e => e.Sequence))
             {
-                var receipt = ReadReceipt(response.Receipt!.Value);
-                if (receipt.Problem is { } problem)
+                if (response.Receipt is not { } receipt)
                 {
-                    Report(LogDiscrepancyKind.ReceiptMalformed, response, response.Sequence, null, Text($"the log receipt in record {response.Sequence} (exchange {response.RequestId:D}) cannot be read: {problem}"), receiptCheck: true);
+                    // The receipt is read with the head (HeadCodec): a head that does not decode has no readable receipt.
+                    Report(LogDiscrepancyKind.ReceiptMalformed, response, response.Sequence, null, Text($"the log receipt in record {response.Sequence} (exchange {response.RequestId:D}) cannot be read: {response.HeadProblem}"), receiptCheck: true);
                     continue;
                 }
 
-                if (!string.Equals(receipt.Server, provider.Header!.Server, StringComparison.Ordinal))
+                if (!string.Equals(receipt.Server.ToString(), provider.Header!.Server, StringComparison.Ordinal))
                 {
                     // A receipt of another server (the provider answered from elsewhere): not about this export.
                     outside++;
@@ -415,46 +417,6 @@ public static class LogReconciliation
             Discrepancies.Add(new LogDiscrepancy(kind, e.RequestId, e.Kind, e.MessageId, clientSequence, providerSequence, description));
             var name = receiptCheck ? Text($"receipt.{clientSequence}") : Text($"exchange.{e.RequestId:D}.{KindText(e.Kind)}");
             _found.Add(new EvidenceCheck(name, false, description, clientSequence ?? providerSequence));
-        }
-
-        private static (string? Server, long Sequence, DateTimeOffset PromisedBy, string? Problem) ReadReceipt(JsonElement receipt)
-        {
-            if (receipt.ValueKind != JsonValueKind.Object)
-            {
-                return (null, 0, default, "it is not a JSON object");
-            }
-
-            string? server = null;
-            long sequence = 0;
-            DateTimeOffset? promisedBy = null;
-            foreach (var p in receipt.EnumerateObject())
-            {
-                switch (p.Name)
-                {
-                    case "server" when p.Value.ValueKind == JsonValueKind.String:
-                        server = p.Value.GetString();
-                        break;
-                    case "sequence" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt64(out var n) && n >= 1:
-                        sequence = n;
-                        break;
-                    case "promisedBy" when p.Value.ValueKind == JsonValueKind.String
-                        && DateTimeOffset.TryParse(p.Value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t):
-                        promisedBy = t;
-                        break;
-                    default:
-                        // Unknown properties are allowed (a later version may add some); known ones must be well formed.
-                        if (p.Name is "server" or "sequence" or "promisedBy")
-                        {
-                            return (null, 0, default, $"'{p.Name}' is malformed");
-                        }
-
-                        break;
-                }
-            }
-
-            return server is null || sequence == 0 || promisedBy is null
-                ? (null, 0, default, "it lacks server, sequence or promisedBy")
-                : (server, sequence, promisedBy.Value, null);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ExchangeGateway.MessageLog.Tests.Support;
+using static ExchangeGateway.Audit.Tests.AuditRun;
 
 namespace ExchangeGateway.Audit.Tests;
 
@@ -8,7 +9,7 @@ public sealed class ReconcileCommandTests(ExportedLogsFixture files) : IClassFix
     [Fact]
     public async Task Reconcile_LogsThatAgree_Verified()
     {
-        var (code, output, error) = await VerifyLogCommandTests.RunAsync("reconcile", files.ClientExport, files.ProviderExport, "--anchor", files.Anchor);
+        var (code, output, error) = await RunAsync("reconcile", files.ClientExport, files.ProviderExport, "--anchor", files.Anchor);
 
         Assert.Equal(AuditExitCodes.Verified, code);
         Assert.Empty(error);
@@ -23,7 +24,7 @@ public sealed class ReconcileCommandTests(ExportedLogsFixture files) : IClassFix
     [Fact]
     public async Task Reconcile_ProviderLostAnExchange_FailsNamingItByRequestIdAndKind()
     {
-        var (code, output, _) = await VerifyLogCommandTests.RunAsync("reconcile", files.SecondClientExport, files.ProviderExportWithoutExchange7, "--json");
+        var (code, output, _) = await RunAsync("reconcile", files.SecondClientExport, files.ProviderExportWithoutExchange7, "--json");
 
         Assert.Equal(AuditExitCodes.Failed, code);
         using var json = JsonDocument.Parse(output);
@@ -38,7 +39,7 @@ public sealed class ReconcileCommandTests(ExportedLogsFixture files) : IClassFix
     {
         var tampered = files.ProviderExportWithFlippedBody(files.ProviderFrom + 3);
 
-        var (code, output, _) = await VerifyLogCommandTests.RunAsync("reconcile", files.ClientExport, tampered);
+        var (code, output, _) = await RunAsync("reconcile", files.ClientExport, tampered);
 
         Assert.Equal(AuditExitCodes.Failed, code);
         Assert.Contains($"FAIL verify.provider: log export of DEV/GOV/70000001/ss1, records {files.ProviderFrom + 1} to {files.ProviderTo}: record.{files.ProviderFrom + 3}.body: ", output, StringComparison.Ordinal);
@@ -48,7 +49,7 @@ public sealed class ReconcileCommandTests(ExportedLogsFixture files) : IClassFix
     [Fact]
     public async Task Reconcile_MissingExport_UsageError()
     {
-        var (code, _, error) = await VerifyLogCommandTests.RunAsync("reconcile", files.ClientExport, files.File("missing.xgwl"));
+        var (code, _, error) = await RunAsync("reconcile", files.ClientExport, files.File("missing.xgwl"));
 
         Assert.Equal(AuditExitCodes.Usage, code);
         Assert.Contains("missing.xgwl: cannot be read", error, StringComparison.Ordinal);
@@ -57,7 +58,7 @@ public sealed class ReconcileCommandTests(ExportedLogsFixture files) : IClassFix
     [Fact]
     public async Task Reconcile_NegativeMargin_UsageError()
     {
-        var (code, _, error) = await VerifyLogCommandTests.RunAsync("reconcile", files.ClientExport, files.ProviderExport, "--margin", "-5");
+        var (code, _, error) = await RunAsync("reconcile", files.ClientExport, files.ProviderExport, "--margin", "-5");
 
         Assert.Equal(AuditExitCodes.Usage, code);
         Assert.Contains("--margin must be between 0 and 86400 seconds.", error, StringComparison.Ordinal);

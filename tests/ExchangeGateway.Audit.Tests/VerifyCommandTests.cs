@@ -4,6 +4,7 @@ using ExchangeGateway.Config.Anchors;
 using ExchangeGateway.MessageLog.Evidence;
 using ExchangeGateway.MessageLog.Tests.Support;
 using ExchangeGateway.Testing.Tools;
+using static ExchangeGateway.Audit.Tests.AuditRun;
 
 namespace ExchangeGateway.Audit.Tests;
 
@@ -93,7 +94,7 @@ public sealed class VerifyCommandTests : IDisposable
         });
         var same = _directory.File("anchor.json");
         await File.WriteAllBytesAsync(same, anchor);
-        using var rogue = EvidenceWorld.CreateConfigurationSigner("Someone Else", DateTimeOffset.UtcNow);
+        using var rogue = EvidenceFederation.CreateConfigurationSigner("Someone Else", DateTimeOffset.UtcNow);
         var other = _directory.File("other-anchor.json");
         await File.WriteAllBytesAsync(other, ConfigurationAnchorSerializer.Write(ConfigurationAnchor.Create("DEV", ["https://cs.example/"], [rogue])));
 
@@ -200,13 +201,5 @@ public sealed class VerifyCommandTests : IDisposable
         }
 
         return path;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await XgwAudit.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

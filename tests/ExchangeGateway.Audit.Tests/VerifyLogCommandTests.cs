@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static ExchangeGateway.Audit.Tests.AuditRun;
 
 namespace ExchangeGateway.Audit.Tests;
 
@@ -99,13 +100,5 @@ public sealed class VerifyLogCommandTests(ExportedLogsFixture files) : IClassFix
 
         Assert.Equal(AuditExitCodes.Usage, code);
         Assert.Contains("xgw-audit --help", error, StringComparison.Ordinal);
-    }
-
-    internal static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter { NewLine = "\n" };
-        using var error = new StringWriter { NewLine = "\n" };
-        var code = await XgwAudit.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 }

@@ -46,7 +46,7 @@ internal static class ReconcileCommand
                 return AuditExitCodes.Usage;
             }
 
-            var (anchor, anchorOk) = await LogCommandInputs.ReadAnchorAsync(parse.GetValue(anchorOption), error, cancellationToken).ConfigureAwait(false);
+            var (anchor, anchorOk) = await InputFile.ReadAnchorAsync(parse.GetValue(anchorOption), error, cancellationToken).ConfigureAwait(false);
             if (!anchorOk)
             {
                 return AuditExitCodes.Usage;
@@ -54,8 +54,8 @@ internal static class ReconcileCommand
 
             var clientPath = parse.GetValue(clientArgument)!;
             var providerPath = parse.GetValue(providerArgument)!;
-            using var client = await LogCommandInputs.OpenExportAsync(clientPath, error).ConfigureAwait(false);
-            using var provider = await LogCommandInputs.OpenExportAsync(providerPath, error).ConfigureAwait(false);
+            using var client = await InputFile.OpenExportAsync(clientPath, error).ConfigureAwait(false);
+            using var provider = await InputFile.OpenExportAsync(providerPath, error).ConfigureAwait(false);
             if (client is null || provider is null)
             {
                 return AuditExitCodes.Usage;
@@ -74,7 +74,7 @@ internal static class ReconcileCommand
                     [Summary(ClientVerifiedCheck, clientReport), Summary(ProviderVerifiedCheck, providerReport), .. compared.Report.Checks]);
                 if (IsUnreadable(clientReport) || IsUnreadable(providerReport))
                 {
-                    await LogReportOutput.WriteAsync(report, parse.GetValue(jsonOption), output).ConfigureAwait(false);
+                    await ReportWriter.WriteAsync(report, parse.GetValue(jsonOption), output).ConfigureAwait(false);
                     return AuditExitCodes.Usage;
                 }
             }
@@ -84,7 +84,7 @@ internal static class ReconcileCommand
                 return AuditExitCodes.Usage;
             }
 
-            await LogReportOutput.WriteAsync(report, parse.GetValue(jsonOption), output).ConfigureAwait(false);
+            await ReportWriter.WriteAsync(report, parse.GetValue(jsonOption), output).ConfigureAwait(false);
             return report.Passed ? AuditExitCodes.Verified : AuditExitCodes.Failed;
         });
         return command;

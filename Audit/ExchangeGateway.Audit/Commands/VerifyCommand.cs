@@ -29,27 +29,14 @@ internal static class VerifyCommand
                 return AuditExitCodes.Usage;
             }
 
-            ReadOnlyMemory<byte>? anchor = null;
-            if (parse.GetValue(anchorOption) is { } anchorPath)
+            var (anchor, anchorOk) = await InputFile.ReadAnchorAsync(parse.GetValue(anchorOption), error, cancellationToken).ConfigureAwait(false);
+            if (!anchorOk)
             {
-                var bytes = await InputFile.ReadSmallAsync(anchorPath, InputFile.MaxAnchorBytes, error, cancellationToken).ConfigureAwait(false);
-                if (bytes is null)
-                {
-                    return AuditExitCodes.Usage;
-                }
-
-                anchor = bytes;
+                return AuditExitCodes.Usage;
             }
 
             var report = EvidenceBundleVerifier.Verify(bundle, anchor);
-            if (parse.GetValue(jsonOption))
-            {
-                await ReportWriter.WriteJsonAsync(report, output).ConfigureAwait(false);
-            }
-            else
-            {
-                await ReportWriter.WriteHumanAsync(report, output).ConfigureAwait(false);
-            }
+            await ReportWriter.WriteAsync(report, parse.GetValue(jsonOption), output).ConfigureAwait(false);
 
             return report.Passed ? AuditExitCodes.Verified : AuditExitCodes.Failed;
         });

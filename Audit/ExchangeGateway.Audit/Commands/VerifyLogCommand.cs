@@ -39,9 +39,9 @@ internal static class VerifyLogCommand
                 return AuditExitCodes.Usage;
             }
 
-            var (anchor, anchorOk) = await LogCommandInputs.ReadAnchorAsync(parse.GetValue(anchorOption), error, cancellationToken).ConfigureAwait(false);
+            var (anchor, anchorOk) = await InputFile.ReadAnchorAsync(parse.GetValue(anchorOption), error, cancellationToken).ConfigureAwait(false);
             var witnesses = anchorOk
-                ? await LogCommandInputs.ReadWitnessesAsync(parse.GetValue(witnessOption) ?? [], error, cancellationToken).ConfigureAwait(false)
+                ? await InputFile.ReadWitnessesAsync(parse.GetValue(witnessOption) ?? [], error, cancellationToken).ConfigureAwait(false)
                 : null;
             if (witnesses is null)
             {
@@ -49,7 +49,7 @@ internal static class VerifyLogCommand
             }
 
             var path = parse.GetValue(exportArgument)!;
-            using var export = await LogCommandInputs.OpenExportAsync(path, error).ConfigureAwait(false);
+            using var export = await InputFile.OpenExportAsync(path, error).ConfigureAwait(false);
             if (export is null)
             {
                 return AuditExitCodes.Usage;
@@ -67,7 +67,7 @@ internal static class VerifyLogCommand
                 return AuditExitCodes.Usage;
             }
 
-            await LogReportOutput.WriteAsync(report, parse.GetValue(jsonOption), output).ConfigureAwait(false);
+            await ReportWriter.WriteAsync(report, parse.GetValue(jsonOption), output).ConfigureAwait(false);
             return report.Passed ? AuditExitCodes.Verified
                 : report.Checks[0] is { Name: LogExportChecks.Header, Passed: false } ? AuditExitCodes.Usage
                 : AuditExitCodes.Failed;

@@ -348,7 +348,7 @@ public sealed class EvidenceBundleVerifierTests : IAsyncLifetime
     public async Task Verify_ConfigurationNotSignedByTheAnchor_TrustFailsAndNothingIsTrusted()
     {
         var bundle = await ExchangeBundleAsync();
-        using var rogue = EvidenceWorld.CreateConfigurationSigner("Rogue Central Server", _world.Time.GetUtcNow());
+        using var rogue = EvidenceFederation.CreateConfigurationSigner("Rogue Central Server", _world.Time.GetUtcNow());
         var forged = SignedConfiguration.Sign(_world.SignedConfiguration.Content, rogue, _world.Configuration.GeneratedAt);
 
         var report = Verify(bundle with { Trust = bundle.Trust with { ConfigurationSignature = forged.Signature } });
@@ -365,7 +365,7 @@ public sealed class EvidenceBundleVerifierTests : IAsyncLifetime
     public async Task Verify_AuditorAnchorDiffersFromTheBundles_AnchorFailsAndTheAuditorsIsUsed()
     {
         var bundle = await ExchangeBundleAsync();
-        using var other = EvidenceWorld.CreateConfigurationSigner("Other Central Server", _world.Time.GetUtcNow());
+        using var other = EvidenceFederation.CreateConfigurationSigner("Other Central Server", _world.Time.GetUtcNow());
         var auditorAnchor = ConfigurationAnchorSerializer.Write(ConfigurationAnchor.Create(EvidenceWorld.Instance, ["https://cs.dev.example/globalconf"], [other]));
 
         var report = EvidenceBundleVerifier.Verify(bundle, auditorAnchor, _world.Time);

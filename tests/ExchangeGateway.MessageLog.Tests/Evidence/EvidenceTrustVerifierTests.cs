@@ -48,7 +48,7 @@ public sealed class EvidenceTrustVerifierTests : IAsyncLifetime
     [Fact]
     public void Verify_AuditorAnchorDiffers_AnchorAndConfigurationFail()
     {
-        using var other = EvidenceWorld.CreateConfigurationSigner("Other Central Server", Generated);
+        using var other = EvidenceFederation.CreateConfigurationSigner("Other Central Server", Generated);
         var auditorAnchor = ConfigurationAnchorSerializer.Write(ConfigurationAnchor.Create(EvidenceWorld.Instance, ["https://cs.dev.example/globalconf"], [other]));
         var checks = new List<EvidenceCheck>();
 
@@ -65,7 +65,7 @@ public sealed class EvidenceTrustVerifierTests : IAsyncLifetime
     [Fact]
     public void Verify_ConfigurationSignedByAnotherKey_ConfigurationFails()
     {
-        using var other = EvidenceWorld.CreateConfigurationSigner("Rogue", Generated);
+        using var other = EvidenceFederation.CreateConfigurationSigner("Rogue", Generated);
         var forged = SignedConfiguration.Sign(_world.SignedConfiguration.Content, other, Generated);
         var checks = new List<EvidenceCheck>();
 

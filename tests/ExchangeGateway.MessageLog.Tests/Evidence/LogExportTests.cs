@@ -52,8 +52,8 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
     [Fact]
     public void Verify_AnotherFederationsAnchor_TrustAndEverySignatureFail()
     {
-        using var other = ExportFederation.CreateConfigurationSigner("Other Central Server", log.Time.GetUtcNow());
-        var anchor = ExportFederation.AnchorOf(other);
+        using var other = EvidenceFederation.CreateConfigurationSigner("Other Central Server", log.Time.GetUtcNow());
+        var anchor = EvidenceFederation.AnchorOf(other);
 
         var report = Verify(log.Lines(), anchor: anchor);
 
@@ -106,8 +106,8 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
             Assert.True(item.Success, item.Message);
             Assert.Equal(LogExportItemKind.Record, item.Value.Kind);
             Assert.Equal(sequence, item.Value.Record!.Sequence);
-            Assert.Equal(LogExportBodyState.Present, item.Value.Record.BodyState);
-            var decoded = CanonicalRecord.Parse(item.Value.Record.Canonical.Span);
+            Assert.Equal(EvidenceBodyState.Present, item.Value.Record.BodyState);
+            var decoded = RecordDecoding.TryDecode(item.Value.Record.Canonical.Span);
             Assert.True(decoded.Success, decoded.Message);
             Assert.Equal(sequence, decoded.Value.Sequence);
             Assert.Equal(SHA512.HashData(item.Value.Record.Body!.Value.Span), decoded.Value.Record.BodyDigest.ToArray());
@@ -159,7 +159,8 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
         var report = Verify(lines);
 
         AssertFirstFailure(report, "record.22.signature", 22);
-        Assert.Contains("'msg-forged' is not the signed", report.FirstFailure!.Message, StringComparison.Ordinal);
+        Assert.StartsWith("record 22: the signed head's message id '", report.FirstFailure!.Message, StringComparison.Ordinal);
+        Assert.EndsWith("' is not the record's 'msg-forged'", report.FirstFailure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -319,7 +320,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
     [Fact]
     public void Verify_WitnessSignedByAKeyTheAnchorDoesNotPin_Fails()
     {
-        using var rogue = ExportFederation.CreateConfigurationSigner("Rogue Central Server", log.Time.GetUtcNow());
+        using var rogue = EvidenceFederation.CreateConfigurationSigner("Rogue Central Server", log.Time.GetUtcNow());
         var forged = log.Logs.Witness(log.Provider, 24, signer: rogue);
 
         var report = Verify(log.Lines(), witnesses: [forged]);
@@ -340,7 +341,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
     public void Verify_WitnessBeyondTheRange_PassesWithoutComparingItsRoot()
     {
         var now = log.Time.GetUtcNow();
-        var statement = new WitnessStatement(ExportFederation.Instance, ExchangeLogs.ProviderServer, 50, MerkleHasher.HashLeaf("later"u8), now, now).Encode();
+        var statement = new WitnessStatement(EvidenceFederation.Instance, ExchangeLogs.ProviderServer, 50, MerkleHasher.HashLeaf("later"u8), now, now).Encode();
         var signature = CmsDetachedSigner.Sign(statement, log.Logs.Trust.ConfigurationSigner, now);
 
         var report = Verify(log.Lines(), witnesses: [(statement, signature)]);
@@ -353,7 +354,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
     public void Verify_WitnessOfAnotherServer_Fails()
     {
         var now = log.Time.GetUtcNow();
-        var statement = new WitnessStatement(ExportFederation.Instance, ExchangeLogs.ConsumerServer, 24, MerkleHasher.HashLeaf("x"u8), now, now).Encode();
+        var statement = new WitnessStatement(EvidenceFederation.Instance, ExchangeLogs.ConsumerServer, 24, MerkleHasher.HashLeaf("x"u8), now, now).Encode();
         var signature = CmsDetachedSigner.Sign(statement, log.Logs.Trust.ConfigurationSigner, now);
 
         var report = Verify(log.Lines(), witnesses: [(statement, signature)]);
@@ -389,7 +390,7 @@ public sealed class LogExportTests(ExportedLogFixture log) : IClassFixture<Expor
 
     private static void EditRecord(List<string> lines, long sequence, Func<MessageRecord, MessageRecord> change) => Edit(lines, sequence, r =>
     {
-        var record = CanonicalRecord.Parse(Convert.FromBase64String(r["canonical"]!.GetValue<string>())).Value!.Record;
+        var record = RecordDecoding.TryDecode(Convert.FromBase64String(r["canonical"]!.GetValue<string>())).Value.Record;
         r["canonical"] = Convert.ToBase64String(RecordEncoding.Canonical(sequence, change(record)));
     });
 

@@ -112,20 +112,29 @@ public sealed class LogReconciliationTests : IAsyncLifetime
     public async Task Compare_SameMessageLoggedWithAnotherHead_ReportedAsDifferent()
     {
         var (client, provider) = await RunAsync();
-        var lines = System.Text.Encoding.UTF8.GetString(client).Split('\n').ToList();
-        var index = lines.FindIndex(l => l.Contains("\"sequence\":", StringComparison.Ordinal) && Decode(l).Record.RequestId == ExchangeLogs.RequestIdOf(5) && Decode(l).Record.Kind == RecordKind.Request);
-        var line = System.Text.Json.Nodes.JsonNode.Parse(lines[index])!.AsObject();
-        var decoded = Decode(lines[index]);
-        var head = System.Text.Encoding.UTF8.GetString(decoded.Record.Head.Span).Replace("\"method\":\"POST\"", "\"method\":\"PUT\"", StringComparison.Ordinal);
-        line["canonical"] = Convert.ToBase64String(RecordEncoding.Canonical(decoded.Sequence, decoded.Record with { Head = System.Text.Encoding.UTF8.GetBytes(head) }));
-        lines[index] = line.ToJsonString();
+        var (edited, sequence) = EditHead(client, 5, RecordKind.Request, head => head.Replace("\"method\":\"POST\"", "\"method\":\"PUT\"", StringComparison.Ordinal));
 
-        var result = Compare(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)), provider);
+        var result = Compare(edited, provider);
 
         var d = Assert.Single(result.Discrepancies);
-        Assert.Equal((LogDiscrepancyKind.Different, RecordKind.Request, decoded.Sequence), (d.Kind, d.Message, d.ClientSequence));
+        Assert.Equal((LogDiscrepancyKind.Different, RecordKind.Request, sequence), (d.Kind, d.Message, d.ClientSequence));
         Assert.NotNull(d.ProviderSequence);
         Assert.Contains("do not hold the same signed head", d.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compare_ResponseHeadThatDoesNotDecode_ReceiptMalformed()
+    {
+        // The receipt's promisedBy is not in the one time form: HeadCodec refuses the head, so the receipt cannot be read.
+        var (client, provider) = await RunAsync();
+        var (edited, sequence) = EditHead(client, 6, RecordKind.Response, head => head.Replace("Z\"}", "+00:00\"}", StringComparison.Ordinal));
+
+        var result = Compare(edited, provider);
+
+        var d = Assert.Single(result.Discrepancies, d => d.Kind == LogDiscrepancyKind.ReceiptMalformed);
+        Assert.Equal((RecordKind.Response, sequence, (long?)null), (d.Message, d.ClientSequence, d.ProviderSequence));
+        Assert.StartsWith($"the log receipt in record {sequence} (exchange {ExchangeLogs.RequestIdOf(6):D}) cannot be read: ", d.Description, StringComparison.Ordinal);
+        Assert.False(result.Report.Checks.Single(c => c.Name == "receipts").Passed);
     }
 
     [Fact]
@@ -193,8 +202,22 @@ public sealed class LogReconciliationTests : IAsyncLifetime
         return output.ToArray();
     }
 
-    private static CanonicalRecord Decode(string line) =>
-        CanonicalRecord.Parse(Convert.FromBase64String(System.Text.Json.Nodes.JsonNode.Parse(line)!["canonical"]!.GetValue<string>())).Value!;
+    /// <summary>The export with the signed head of exchange <paramref name="exchange"/>'s <paramref name="kind"/> record edited as text, and that record's sequence.</summary>
+    private static (byte[] Export, long Sequence) EditHead(byte[] export, int exchange, RecordKind kind, Func<string, string> edit)
+    {
+        var lines = System.Text.Encoding.UTF8.GetString(export).Split('\n').ToList();
+        var index = lines.FindIndex(l => l.Contains("\"sequence\":", StringComparison.Ordinal) && Decode(l).Record.RequestId == ExchangeLogs.RequestIdOf(exchange) && Decode(l).Record.Kind == kind);
+        var line = System.Text.Json.Nodes.JsonNode.Parse(lines[index])!.AsObject();
+        var decoded = Decode(lines[index]);
+        var head = edit(System.Text.Encoding.UTF8.GetString(decoded.Record.Head.Span));
+        Assert.NotEqual(System.Text.Encoding.UTF8.GetString(decoded.Record.Head.Span), head);
+        line["canonical"] = Convert.ToBase64String(RecordEncoding.Canonical(decoded.Sequence, decoded.Record with { Head = System.Text.Encoding.UTF8.GetBytes(head) }));
+        lines[index] = line.ToJsonString();
+        return (System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)), decoded.Sequence);
+    }
+
+    private static (long Sequence, MessageRecord Record) Decode(string line) =>
+        RecordDecoding.TryDecode(Convert.FromBase64String(System.Text.Json.Nodes.JsonNode.Parse(line)!["canonical"]!.GetValue<string>())).Value;
 
     private static LogReconciliationResult Compare(byte[] client, byte[] provider) =>
         LogReconciliation.Compare(new MemoryStream(client), new MemoryStream(provider));

@@ -67,4 +67,60 @@ public sealed class RecordDecodingTests
 
         Assert.Equal("record encoding: the bytes do not start with the label 'xgw-msg-log-record-v1:'", decoded.Message);
     }
+
+    [Fact]
+    public void TryDecode_SequenceZero_Refused()
+    {
+        var canonical = RecordEncoding.Canonical(1, SampleRecords.Request(1, At));
+        canonical.AsSpan(RecordEncoding.Label.Length, 8).Clear();
+
+        var decoded = RecordDecoding.TryDecode(canonical);
+
+        Assert.Equal("record encoding: sequence 0 is not positive", decoded.Message);
+    }
+
+    [Fact]
+    public void TryDecode_OptionalFlagOtherThanZeroOrOne_Refused()
+    {
+        var record = SampleRecords.Request(1, At);
+        var canonical = RecordEncoding.Canonical(1, record);
+        canonical[UserIdFlagOffset(record)] = 2;
+
+        var decoded = RecordDecoding.TryDecode(canonical);
+
+        Assert.Equal("record encoding: an optional field's flag is 2, not 0 or 1", decoded.Message);
+    }
+
+    [Fact]
+    public void TryDecode_TextNotUtf8_Refused()
+    {
+        var canonical = RecordEncoding.Canonical(1, SampleRecords.Request(1, At));
+        canonical[RecordEncoding.Label.Length + 8 + 2 + 4] = 0xff;
+
+        var decoded = RecordDecoding.TryDecode(canonical);
+
+        Assert.Equal("record encoding: a text field is not UTF-8", decoded.Message);
+        Assert.Equal(RecordDecoding.MalformedCode, decoded.ErrorCode);
+    }
+
+    [Fact]
+    public void TryDecode_FieldLengthBeyondTheBytes_Refused()
+    {
+        var canonical = RecordEncoding.Canonical(1, SampleRecords.Request(1, At));
+        canonical.AsSpan(RecordEncoding.Label.Length + 8 + 2, 4).Fill(0xff);
+
+        var decoded = RecordDecoding.TryDecode(canonical);
+
+        Assert.False(decoded.Success);
+        Assert.Equal(RecordDecoding.MalformedCode, decoded.ErrorCode);
+    }
+
+    /// <summary>Where the user id's presence flag sits: after the label, sequence, side, kind, three ids, the request id and the time.</summary>
+    private static int UserIdFlagOffset(MessageRecord record) =>
+        RecordEncoding.Label.Length + 8 + 2
+        + 4 + System.Text.Encoding.UTF8.GetByteCount(record.MessageId)
+        + 16
+        + 4 + System.Text.Encoding.UTF8.GetByteCount(record.ClientId)
+        + 4 + System.Text.Encoding.UTF8.GetByteCount(record.ServiceId)
+        + 8;
 }

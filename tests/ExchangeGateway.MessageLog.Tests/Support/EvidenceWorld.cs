@@ -6,7 +6,6 @@ using ExchangeGateway.Common.Crypto.Ocsp;
 using ExchangeGateway.Common.Crypto.TimeStamping;
 using ExchangeGateway.Common.Exchange;
 using ExchangeGateway.Common.Identifiers;
-using ExchangeGateway.Config.Anchors;
 using ExchangeGateway.Config.Model;
 using ExchangeGateway.Config.Signing;
 using ExchangeGateway.MessageLog.Evidence;
@@ -26,8 +25,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace ExchangeGateway.MessageLog.Tests.Support;
 
 /// <summary>
-/// Real evidence, made at test time: the test PKI (issuing CA, delegated OCSP responder, TSA), a global
-/// configuration approving them and signed by a Central Server key pinned in an anchor, member signing
+/// Real evidence, made at test time: the test PKI (issuing CA, delegated OCSP responder, TSA), the
+/// <see cref="EvidenceFederation"/> (a global configuration approving them, signed by a Central Server key
+/// pinned in an anchor), member signing
 /// certificates, and the message log of the provider's security server <see cref="ServerId"/> with
 /// exchanges whose heads are batch-signed exactly as the proxies sign them, OCSP responses from the real
 /// responder code, and checkpoints signed by the server owner and stamped by the real TSA on loopback.
@@ -36,7 +36,7 @@ namespace ExchangeGateway.MessageLog.Tests.Support;
 internal sealed class EvidenceWorld : IAsyncDisposable
 {
     /// <summary>The instance.</summary>
-    public const string Instance = "DEV";
+    public const string Instance = EvidenceFederation.Instance;
 
     /// <summary>The log's server: the provider's security server.</summary>
     public const string ServerId = "DEV/GOV/70000001/ss1";
@@ -63,10 +63,7 @@ internal sealed class EvidenceWorld : IAsyncDisposable
         ProviderSigner = pki.IssueSigning(Instance, "GOV", "70000001");
         ConsumerSigner = pki.IssueSigning(Instance, "ORG", "70000002");
         OtherSigner = pki.IssueSigning(Instance, "GOV", "70000003");
-        ConfigurationSigner = CreateConfigurationSigner("Test Central Server", time.GetUtcNow());
-        Anchor = ConfigurationAnchor.Create(Instance, ["https://cs.dev.example/globalconf"], [ConfigurationSigner]);
-        Configuration = CreateConfiguration(pki, time.GetUtcNow().AddMinutes(-30));
-        SignedConfiguration = SignedConfiguration.Sign(Configuration, ConfigurationSigner, Configuration.GeneratedAt);
+        Federation = new EvidenceFederation(pki, time.GetUtcNow().AddMinutes(-30));
         _ocsp = new OcspResponder(pki.IntermediateCertificate, pki.OcspResponder, _ => CertificateStatusEntry.Good, time);
         Store = MessageLogStore.Open(
             new MessageLogOptions { DatabasePath = DatabasePath, BusyTimeout = TimeSpan.FromSeconds(2) },
@@ -102,20 +99,20 @@ internal sealed class EvidenceWorld : IAsyncDisposable
     /// <summary>A third member's (GOV/70000003) signing certificate, valid but the wrong signer of everything here.</summary>
     public X509Certificate2 OtherSigner { get; }
 
+    /// <summary>The federation: configuration signer, anchor, global configuration.</summary>
+    public EvidenceFederation Federation { get; }
+
     /// <summary>The Central Server's configuration-signing certificate (with key).</summary>
-    public X509Certificate2 ConfigurationSigner { get; }
+    public X509Certificate2 ConfigurationSigner => Federation.ConfigurationSigner;
 
-    /// <summary>The anchor pinning <see cref="ConfigurationSigner"/>.</summary>
-    public ConfigurationAnchor Anchor { get; }
-
-    /// <summary>The anchor file.</summary>
-    public byte[] AnchorBytes => ConfigurationAnchorSerializer.Write(Anchor);
+    /// <summary>The anchor file, pinning <see cref="ConfigurationSigner"/>.</summary>
+    public byte[] AnchorBytes => Federation.AnchorBytes;
 
     /// <summary>The global configuration (serial 7).</summary>
-    public GlobalConfiguration Configuration { get; }
+    public GlobalConfiguration Configuration => Federation.Configuration;
 
     /// <summary>The configuration as published.</summary>
-    public SignedConfiguration SignedConfiguration { get; }
+    public SignedConfiguration SignedConfiguration => Federation.Signed;
 
     /// <summary>The log.</summary>
     public MessageLogStore Store { get; }
@@ -131,12 +128,7 @@ internal sealed class EvidenceWorld : IAsyncDisposable
     }
 
     /// <summary>The trust material as the security server holds it.</summary>
-    public EvidenceTrust Trust() => new(
-        SignedConfiguration.Content,
-        SignedConfiguration.Signature,
-        AnchorBytes,
-        [.. Configuration.ApprovedCas.Select(c => c.Certificate)],
-        [.. Configuration.ApprovedTsas.Select(t => t.Certificate)]);
+    public EvidenceTrust Trust() => Federation.Evidence();
 
     /// <summary>A good OCSP response for <paramref name="certificate"/> from the approved responder, made now.</summary>
     public byte[] Ocsp(X509Certificate2 certificate) =>
@@ -300,60 +292,13 @@ internal sealed class EvidenceWorld : IAsyncDisposable
         return EvidenceBundleBuilder.Build(records, inclusion, Trust(), null, Time.GetUtcNow(), proofs.ErasedBodies(sequences));
     }
 
-    /// <summary>A self-signed configuration-signing certificate with its key.</summary>
-    public static X509Certificate2 CreateConfigurationSigner(string name, DateTimeOffset now)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}, O=ExchangeGateway Central Server", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, critical: true));
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        return request.CreateSelfSigned(now.AddDays(-30), now.AddDays(3650));
-    }
-
-    /// <summary>The configuration: members, both servers, the PKI's issuing CA (with its responder) and TSA approved.</summary>
-    public static GlobalConfiguration CreateConfiguration(TestPki pki, DateTimeOffset generatedAt)
-    {
-        ArgumentNullException.ThrowIfNull(pki);
-        var provider = new MemberId(Instance, "GOV", "70000001");
-        var consumer = new MemberId(Instance, "ORG", "70000002");
-        return new GlobalConfiguration
-        {
-            InstanceId = Instance,
-            Serial = 7,
-            GeneratedAt = generatedAt,
-            ExpiresAt = generatedAt + TimeSpan.FromDays(1),
-            ManagementServiceAddress = "https://cs.dev.example:4180/managementservice",
-            Settings = new ConfigurationSettings(TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(1), TimeSpan.FromHours(4), TimeSpan.FromSeconds(60)),
-            Members =
-            [
-                new MemberInfo(provider, "Provider Agency", ["consumer"]),
-                new MemberInfo(consumer, "Clinic", ["clinic"]),
-                new MemberInfo(new MemberId(Instance, "GOV", "70000003"), "Third Agency", []),
-            ],
-            SecurityServers =
-            [
-                new SecurityServerInfo(new SecurityServerId(provider, "ss1"), "ss1.dev.example:5500", [], [new SubsystemId(provider, "consumer")]),
-                new SecurityServerInfo(new SecurityServerId(consumer, "ss2"), "ss2.dev.example:5500", [], [new SubsystemId(consumer, "clinic")]),
-            ],
-            ApprovedCas =
-            [
-                new ApprovedCa(
-                    "Evidence Issuing CA",
-                    pki.IntermediateCertificate.RawData,
-                    [new OcspResponderInfo("http://ocsp.dev.example/", pki.OcspResponder.RawData)],
-                    CertificateSubjectProfile.Default),
-            ],
-            ApprovedTsas = [new ApprovedTsa("Evidence TSA", "http://tsa.dev.example/", pki.Tsa.RawData)],
-        };
-    }
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         _integrator.Dispose();
         await Store.DisposeAsync();
         await _tsa.DisposeAsync();
-        ConfigurationSigner.Dispose();
+        Federation.Dispose();
         Pki.Dispose();
         Directory.Dispose();
     }

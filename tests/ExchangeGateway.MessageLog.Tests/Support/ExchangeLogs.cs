@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using ExchangeGateway.Common.Crypto.Batch;
 using ExchangeGateway.Common.Crypto.Cms;
 using ExchangeGateway.Common.Exchange;
@@ -31,7 +30,7 @@ internal sealed class ExchangeLogs : IAsyncDisposable
     {
         Context = context;
         ConsumerSigner = context.Pki.IssueSigning("DEV", "ORG", "70000002");
-        Trust = new ExportFederation(context.Pki, context.Time.GetUtcNow().AddHours(-1));
+        Trust = new EvidenceFederation(context.Pki, context.Time.GetUtcNow().AddHours(-1));
     }
 
     public LogTestContext Context { get; }
@@ -40,7 +39,7 @@ internal sealed class ExchangeLogs : IAsyncDisposable
 
     public X509Certificate2 ConsumerSigner { get; }
 
-    public ExportFederation Trust { get; }
+    public EvidenceFederation Trust { get; }
 
     public static async Task<ExchangeLogs> CreateAsync()
     {
@@ -138,7 +137,7 @@ internal sealed class ExchangeLogs : IAsyncDisposable
     public (ReadOnlyMemory<byte> Statement, ReadOnlyMemory<byte> Signature) Witness(LogSide side, long size, Common.Crypto.Merkle.MerkleHash? root = null, X509Certificate2? signer = null)
     {
         var checkpoint = side.Checkpoints[size];
-        var statement = new WitnessStatement(ExportFederation.Instance, side.Server, size, root ?? checkpoint.RootHash, checkpoint.CreatedAt, Context.Time.GetUtcNow()).Encode();
+        var statement = new WitnessStatement(EvidenceFederation.Instance, side.Server, size, root ?? checkpoint.RootHash, checkpoint.CreatedAt, Context.Time.GetUtcNow()).Encode();
         return (statement, CmsDetachedSigner.Sign(statement, signer ?? Trust.ConfigurationSigner, Context.Time.GetUtcNow()));
     }
 
@@ -165,7 +164,7 @@ internal sealed class ExchangeLogs : IAsyncDisposable
         return (head, body);
     }
 
-    /// <summary>A response head; with a receipt, the <c>logReceipt</c> property sits just before <c>bodyLength</c>.</summary>
+    /// <summary>A response head; with a receipt, the provider's <c>logReceipt</c> for the request logged as that sequence.</summary>
     private (byte[] Head, byte[] Body) ResponseHead(int i, byte[] requestHead, int bodySize, long? receipt)
     {
         var body = Body(-i, bodySize);
@@ -177,18 +176,10 @@ internal sealed class ExchangeLogs : IAsyncDisposable
             MessageId = MessageIdOf(i),
             RequestId = RequestIdOf(i),
             RequestHash = RequestHash.Compute(requestHead, [], 0),
+            LogReceipt = receipt is { } sequence ? new LogReceipt(SecurityServerId.Parse(ProviderServer), sequence, Context.Time.GetUtcNow().AddSeconds(5)) : null,
             BodyLength = body.Length,
             BodyDigest = SHA512.HashData(body),
         });
-        if (receipt is { } sequence)
-        {
-            var text = Encoding.UTF8.GetString(head);
-            var promised = LogTime.Format(Context.Time.GetUtcNow().AddSeconds(5));
-            var at = text.IndexOf(",\"bodyLength\"", StringComparison.Ordinal);
-            text = text.Insert(at, $",\"logReceipt\":{{\"server\":\"{ProviderServer}\",\"sequence\":{sequence},\"promisedBy\":\"{promised}\"}}");
-            head = Encoding.UTF8.GetBytes(text);
-        }
-
         return (head, body);
     }
 

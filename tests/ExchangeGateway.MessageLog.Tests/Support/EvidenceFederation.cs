@@ -10,36 +10,44 @@ using ExchangeGateway.Testing.Pki;
 namespace ExchangeGateway.MessageLog.Tests.Support;
 
 /// <summary>
-/// The federation of <see cref="ExchangeLogs"/>: instance DEV, a Central Server configuration-signing key
-/// pinned in the anchor, and a global configuration (signed with it) that approves the test PKI's issuing CA
-/// and TSA and registers both security servers. Public APIs only: the Audit tests compile this file too.
+/// The federation of the evidence tests (<see cref="ExchangeLogs"/>, <see cref="EvidenceWorld"/>): instance DEV,
+/// a Central Server configuration-signing key pinned in the anchor, and a global configuration (serial 7, signed
+/// with it) that approves the test PKI's issuing CA (with its OCSP responder) and TSA, and registers the members
+/// (provider GOV/70000001, consumer ORG/70000002, a third GOV/70000003) and both security servers.
+/// Public APIs only: the Audit tests compile this file too.
 /// </summary>
-internal sealed class ExportFederation : IDisposable
+internal sealed class EvidenceFederation : IDisposable
 {
     public const string Instance = "DEV";
 
-    public ExportFederation(TestPki pki, DateTimeOffset generatedAt)
+    public EvidenceFederation(TestPki pki, DateTimeOffset generatedAt)
     {
-        ConfigurationSigner = CreateConfigurationSigner("Central Server", generatedAt);
+        ArgumentNullException.ThrowIfNull(pki);
+        ConfigurationSigner = CreateConfigurationSigner("Test Central Server", generatedAt);
         AnchorBytes = ConfigurationAnchorSerializer.Write(ConfigurationAnchor.Create(Instance, ["https://cs.dev.example/globalconf"], [ConfigurationSigner]));
         var provider = new MemberId(Instance, "GOV", "70000001");
         var consumer = new MemberId(Instance, "ORG", "70000002");
         Configuration = new GlobalConfiguration
         {
             InstanceId = Instance,
-            Serial = 42,
+            Serial = 7,
             GeneratedAt = generatedAt,
             ExpiresAt = generatedAt.AddDays(1),
             ManagementServiceAddress = "https://cs.dev.example:4180/managementservice",
             Settings = new ConfigurationSettings(TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(1), TimeSpan.FromHours(4), TimeSpan.FromSeconds(60)),
-            Members = [new MemberInfo(provider, "Provider Agency", ["consumer"]), new MemberInfo(consumer, "Clinic", ["clinic"])],
+            Members =
+            [
+                new MemberInfo(provider, "Provider Agency", ["consumer"]),
+                new MemberInfo(consumer, "Clinic", ["clinic"]),
+                new MemberInfo(new MemberId(Instance, "GOV", "70000003"), "Third Agency", []),
+            ],
             SecurityServers =
             [
                 new SecurityServerInfo(SecurityServerId.Parse(ExchangeLogs.ProviderServer), "ss1.dev.example:5500", [], [new SubsystemId(provider, "consumer")]),
                 new SecurityServerInfo(SecurityServerId.Parse(ExchangeLogs.ConsumerServer), "ss2.dev.example:5500", [], [new SubsystemId(consumer, "clinic")]),
             ],
-            ApprovedCas = [new ApprovedCa("Test Issuing CA", pki.IntermediateCertificate.RawData, [new OcspResponderInfo("http://ocsp.dev.example/", pki.OcspResponder.RawData)], CertificateSubjectProfile.Default)],
-            ApprovedTsas = [new ApprovedTsa("Test TSA", "http://tsa.dev.example/", pki.Tsa.RawData)],
+            ApprovedCas = [new ApprovedCa("Evidence Issuing CA", pki.IntermediateCertificate.RawData, [new OcspResponderInfo("http://ocsp.dev.example/", pki.OcspResponder.RawData)], CertificateSubjectProfile.Default)],
+            ApprovedTsas = [new ApprovedTsa("Evidence TSA", "http://tsa.dev.example/", pki.Tsa.RawData)],
         };
         Signed = SignedConfiguration.Sign(Configuration, ConfigurationSigner, generatedAt);
     }
@@ -52,7 +60,7 @@ internal sealed class ExportFederation : IDisposable
 
     public SignedConfiguration Signed { get; }
 
-    /// <summary>The trust material a security server puts into an export.</summary>
+    /// <summary>The trust material a security server puts into an export or a bundle.</summary>
     public EvidenceTrust Evidence() => new(
         Signed.Content,
         Signed.Signature,
@@ -64,10 +72,10 @@ internal sealed class ExportFederation : IDisposable
     public static X509Certificate2 CreateConfigurationSigner(string name, DateTimeOffset now)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}, O=ExchangeGateway Test Federation", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
+        var request = new CertificateRequest($"CN={name}, O=ExchangeGateway Central Server", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.NonRepudiation, critical: true));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        return request.CreateSelfSigned(now.AddDays(-1), now.AddYears(10));
+        return request.CreateSelfSigned(now.AddDays(-30), now.AddDays(3650));
     }
 
     public static byte[] AnchorOf(X509Certificate2 signer) =>
