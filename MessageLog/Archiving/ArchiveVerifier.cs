@@ -347,7 +347,8 @@ public static class ArchiveVerifier
                 return Fail(ArchiveVerificationFailure.MalformedRecord, id, name, sequence, $"archive {id}: the entry where record {sequence} belongs is record {entry.Sequence}");
             }
 
-            var decoded = RecordEncoding.TryDecode(entry.Canonical, out var carried);
+            var decoded = RecordDecoding.TryDecode(entry.Canonical);
+            var carried = decoded.Success ? decoded.Value.Sequence : 0;
             if (!decoded.Success || carried != sequence)
             {
                 return Fail(ArchiveVerificationFailure.MalformedRecord, id, name, sequence, $"archive {id} record {sequence}: " + (decoded.Success ? $"the canonical bytes carry sequence {carried}" : decoded.Message));
@@ -358,7 +359,7 @@ public static class ArchiveVerifier
                 return Fail(ArchiveVerificationFailure.LeafMismatch, id, name, sequence, $"archive {id} record {sequence}: the canonical bytes do not hash to the record's leaf");
             }
 
-            var record = decoded.Value;
+            var record = decoded.Value.Record;
             if (CheckBody(entry, record, aes) is { } bodyProblem)
             {
                 return Fail(ArchiveVerificationFailure.BodyDigestMismatch, id, name, sequence, $"archive {id} record {sequence}: {bodyProblem}");

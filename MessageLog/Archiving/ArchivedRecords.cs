@@ -94,19 +94,19 @@ internal static class ArchivedRecords
             return Invalid(sequence, archiveId, $"archive {archiveId}: the entry where record {sequence} belongs is record {entry.Sequence}");
         }
 
-        var decoded = RecordEncoding.TryDecode(entry.Canonical, out var carried);
-        if (!decoded.Success || carried != sequence || MerkleHasher.HashLeaf(entry.Canonical) != liveLeaf)
+        var decoded = RecordDecoding.TryDecode(entry.Canonical);
+        if (!decoded.Success || decoded.Value.Sequence != sequence || MerkleHasher.HashLeaf(entry.Canonical) != liveLeaf)
         {
             return Invalid(sequence, archiveId, $"archive {archiveId}: record {sequence} does not hash to the live log's leaf");
         }
 
-        var (body, state, problem) = Body(archive, manifest, entry, decoded.Value, decryption);
+        var (body, state, problem) = Body(archive, manifest, entry, decoded.Value.Record, decryption);
         if (problem is not null)
         {
             return Invalid(sequence, archiveId, $"archive {archiveId} record {sequence}: {problem}");
         }
 
-        var record = decoded.Value with { Body = body };
+        var record = decoded.Value.Record with { Body = body };
         return RecordReadResult.Ok(new StoredRecord(new LoggedRecord(sequence, record, liveLeaf, loggedAt), state, archiveId));
     }
 

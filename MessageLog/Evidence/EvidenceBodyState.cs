@@ -14,4 +14,7 @@ public enum EvidenceBodyState
 
     /// <summary><c>erased</c>: body retention removed it; the digest and the leaf stay.</summary>
     Erased,
+
+    /// <summary><c>sealed</c>: the body is kept in an encrypted archive that the server which made the evidence cannot open; the digest and the leaf stay.</summary>
+    Sealed,
 }

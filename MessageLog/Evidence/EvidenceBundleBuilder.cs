@@ -25,6 +25,7 @@ public static class EvidenceBundleBuilder
     /// <param name="now">When the bundle is made.</param>
     /// <param name="erasedBodies">Sequences whose body retention erased (<see cref="MessageLogProofs.ErasedBodies"/>); a
     /// record without a body that is not listed is marked not logged.</param>
+    /// <param name="sealedBodies">Sequences whose body is in an encrypted archive this server cannot open (<see cref="Records.RecordBodyState.Encrypted"/>).</param>
     /// <exception cref="ArgumentException">
     /// Not one or two records, a missing proof, proofs against different or unstamped checkpoints, or a
     /// witness statement that is not for the checkpoint: caller bugs, since the route decides those first.
@@ -35,7 +36,8 @@ public static class EvidenceBundleBuilder
         EvidenceTrust trust,
         (ReadOnlyMemory<byte> Statement, ReadOnlyMemory<byte> Signature)? witness,
         DateTimeOffset now,
-        IReadOnlySet<long>? erasedBodies = null)
+        IReadOnlySet<long>? erasedBodies = null,
+        IReadOnlySet<long>? sealedBodies = null)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(proofs);
@@ -87,7 +89,9 @@ public static class EvidenceBundleBuilder
             var record = logged.Record;
             var state = record.Body is not null
                 ? EvidenceBodyState.Present
-                : erasedBodies?.Contains(logged.Sequence) == true ? EvidenceBodyState.Erased : EvidenceBodyState.NotLogged;
+                : erasedBodies?.Contains(logged.Sequence) == true ? EvidenceBodyState.Erased
+                : sealedBodies?.Contains(logged.Sequence) == true ? EvidenceBodyState.Sealed
+                : EvidenceBodyState.NotLogged;
             list.Add(new EvidenceRecord(
                 logged.Sequence,
                 RecordEncoding.Canonical(logged.Sequence, record),

@@ -81,7 +81,9 @@ internal static class EvidenceRecordChecks
                     ? Pass(r, name, Invariant($"body of {bytes.Length} bytes; its SHA-512 is the logged digest {digest}"))
                     : Fail(r, name, $"the body's SHA-512 {Convert.ToHexStringLower(actual)} is not the logged digest {digest}");
             case var state when r.Body is not null:
-                return Fail(r, name, $"the body state is '{(state == EvidenceBodyState.Erased ? "erased" : "not-logged")}' but the bundle holds a body");
+                return Fail(r, name, $"the body state is '{LogExportJson.StateText(state)}' but the bundle holds a body");
+            case EvidenceBodyState.Sealed:
+                return Pass(r, name, Invariant($"body kept in an encrypted archive this evidence does not open; the record keeps its SHA-512 {digest} and length {record.BodyLength}"));
             case EvidenceBodyState.Erased:
                 return Pass(r, name, Invariant($"body erased by retention; the record keeps its SHA-512 {digest} and length {record.BodyLength}"));
             default:

@@ -32,4 +32,11 @@ public static class LogExportFormat
 
     /// <summary>The <c>bodyState</c> text of a record whose body retention erased.</summary>
     public const string BodyErased = "erased";
+
+    /// <summary>
+    /// The <c>bodyState</c> text of a record whose body is kept in an encrypted archive that the exporting server
+    /// cannot open (no decryption key configured there): the holder of the archive key can produce it, and it must
+    /// hash to the digest in the leaf.
+    /// </summary>
+    public const string BodySealed = "sealed";
 }

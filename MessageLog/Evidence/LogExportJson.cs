@@ -106,6 +106,7 @@ internal static class LogExportJson
         EvidenceBodyState.Present => LogExportFormat.BodyPresent,
         EvidenceBodyState.NotLogged => LogExportFormat.BodyNotLogged,
         EvidenceBodyState.Erased => LogExportFormat.BodyErased,
+        EvidenceBodyState.Sealed => LogExportFormat.BodySealed,
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown body state."),
     };
 
@@ -115,6 +116,7 @@ internal static class LogExportJson
         LogExportFormat.BodyPresent => EvidenceBodyState.Present,
         LogExportFormat.BodyNotLogged => EvidenceBodyState.NotLogged,
         LogExportFormat.BodyErased => EvidenceBodyState.Erased,
+        LogExportFormat.BodySealed => EvidenceBodyState.Sealed,
         _ => null,
     };
 

@@ -231,16 +231,23 @@ public static class LogExportWriter
         if (bodyState == LogSchema.RecordArchived)
         {
             var archived = options.ArchivedRecord?.Invoke(row.Sequence);
-            if (archived is null || archived.Sequence != row.Sequence || RecordEncoding.LeafHash(row.Sequence, archived.Record) != row.LeafHash)
+            if (archived?.Logged is not { } logged || logged.Sequence != row.Sequence || RecordEncoding.LeafHash(row.Sequence, logged.Record) != row.LeafHash)
             {
                 throw new InvalidDataException(Text($"Archived record {row.Sequence} could not be read back as it was logged."));
             }
 
-            record = archived.Record;
+            record = logged.Record;
 
             // Retention erases bodies before records are archived and an erased body is not carried into an
-            // archive, so an archived record without its body had it erased (or never logged: the same to a verifier).
-            state = record.Body is null ? EvidenceBodyState.Erased : EvidenceBodyState.Present;
+            // archive, so an archived record without its body had it erased (or never logged: the same to a
+            // verifier), unless its archive keeps it encrypted and this server holds no key for it.
+            state = archived.BodyState switch
+            {
+                RecordBodyState.Present when record.Body is not null => EvidenceBodyState.Present,
+                RecordBodyState.Encrypted => EvidenceBodyState.Sealed,
+                RecordBodyState.NotLogged => EvidenceBodyState.NotLogged,
+                _ => EvidenceBodyState.Erased,
+            };
         }
 
         var body = state == EvidenceBodyState.Present ? record.Body : null;

@@ -24,7 +24,7 @@ public sealed record LogExportWriterOptions
     /// a range holding an archived record fails with <see cref="LogExportFailure.RecordUnavailable"/>. The
     /// record returned must hash to the stored leaf.
     /// </summary>
-    public Func<long, LoggedRecord?>? ArchivedRecord { get; init; }
+    public Func<long, StoredRecord?>? ArchivedRecord { get; init; }
 
     /// <summary>Add the Central Server's witness statements stored in the log (table <c>witness</c>) whose tree size lies in the range.</summary>
     public bool IncludeStoredWitnesses { get; init; } = true;

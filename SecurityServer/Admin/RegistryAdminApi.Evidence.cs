@@ -88,14 +88,20 @@ public static partial class RegistryAdminApi
     {
         var proofs = log.Proofs;
         var records = new List<LoggedRecord>(sequences.Count);
+        var erased = new HashSet<long>();
+        var sealedBodies = new HashSet<long>();
         foreach (var sequence in sequences)
         {
-            if (log.Get(sequence) is not { } record)
+            var read = log.Read(sequence);
+            if (read.Record is not { } stored)
             {
-                return AdminFailure.Delegated(AdminErrors.MessageLogNotFound, $"Record {sequence} is not in the log.").ToResult();
+                return read.Failure == RecordReadFailure.UnknownSequence
+                    ? AdminFailure.Delegated(AdminErrors.MessageLogNotFound, $"Record {sequence} is not in the log.").ToResult()
+                    : AdminFailure.Delegated(AdminErrors.MessageLogInconsistent, $"Record {sequence} cannot be read back from archive {read.ArchiveId}: {read.Message}").ToResult();
             }
 
-            records.Add(record);
+            records.Add(stored.Logged);
+            (stored.BodyState == RecordBodyState.Erased ? erased : stored.BodyState == RecordBodyState.Encrypted ? sealedBodies : null)?.Add(sequence);
         }
 
         var checkpoint = proofs.OldestStampedCheckpointCovering(sequences.Max());
@@ -131,7 +137,8 @@ public static partial class RegistryAdminApi
             trust!,
             witness is null ? null : (witness.Statement, witness.Signature),
             context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(),
-            proofs.ErasedBodies(sequences));
+            erased,
+            sealedBodies);
         var name = string.Create(CultureInfo.InvariantCulture, $"evidence-{string.Join('-', sequences)}{EvidenceBundle.FileExtension}");
         return Results.File(EvidenceBundleSerializer.Write(bundle), EvidenceBundle.MediaType, name);
     }
@@ -197,7 +204,7 @@ public static partial class RegistryAdminApi
             {
                 Time = context.RequestServices.GetRequiredService<TimeProvider>(),
                 Proofs = log.Proofs,
-                ArchivedRecord = log.Get,
+                ArchivedRecord = sequence => log.Read(sequence).Record,
             },
             cancellationToken).ConfigureAwait(false);
         if (written.IsSuccess)

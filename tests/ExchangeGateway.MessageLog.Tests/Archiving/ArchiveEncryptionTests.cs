@@ -1,3 +1,4 @@
+using ExchangeGateway.MessageLog.Evidence;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -100,6 +101,29 @@ public sealed class ArchiveEncryptionTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Equal(16, decrypted); // 20 records, of which 5, 10, 15 and 20 have no logged body
+    }
+
+    [Fact]
+    public async Task Export_EncryptedArchiveWithoutTheKey_StatesSealedBodiesAndCarriesNone()
+    {
+        using (var archiver = _log.Archiver(o => o with { ArchiveAfter = TimeSpan.FromDays(1), EncryptionCertificates = [_recipient] }))
+        {
+            Assert.True((await archiver.RunOnceAsync(CancellationToken.None)).IsSuccess);
+        }
+
+        // The writer only copies the trust material into the header; nothing here verifies it.
+        var trust = new EvidenceTrust(new byte[] { 1 }, new byte[] { 2 }, new byte[] { 3 }, [], []);
+        using var output = new MemoryStream();
+        var written = await LogExportWriter.WriteAsync(
+            _log.Store.DatabasePath, 0, 20, trust, [], output, new LogExportWriterOptions { Time = _log.Context.Time, Proofs = _log.Store.Proofs, ArchivedRecord = s => _log.Store.Read(s).Record });
+
+        Assert.True(written.IsSuccess, written.ToString());
+        var states = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..^1]
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .Select(e => (e.GetProperty("sequence").GetInt64(), e.GetProperty("bodyState").GetString(), e.TryGetProperty("body", out _)))
+            .ToList();
+        Assert.Equal(20, states.Count);
+        Assert.All(states, s => Assert.Equal((s.Item1 % 5 == 0 ? "not-logged" : "sealed", false), (s.Item2, s.Item3)));
     }
 
     [Fact]

@@ -138,6 +138,20 @@ public sealed class EvidenceBundleVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Verify_BodySealedInAnEncryptedArchive_VerifiesWithoutIt_ButNotWithABodyBeside()
+    {
+        var bundle = await ExchangeBundleAsync();
+        var sealedBundle = Replace(bundle, 1, r => r with { Body = null, BodyState = EvidenceBodyState.Sealed });
+
+        var report = Verify(EvidenceBundleSerializer.Read(EvidenceBundleSerializer.Write(sealedBundle)).Value!);
+        var claimed = Verify(Replace(bundle, 1, r => r with { BodyState = EvidenceBodyState.Sealed }));
+
+        Assert.True(report.Passed, Describe(report));
+        Assert.StartsWith("record 2: body kept in an encrypted archive this evidence does not open; the record keeps its SHA-512 ", Check(report, "record.2.body").Message, StringComparison.Ordinal);
+        Assert.Equal("record 2: the body state is 'sealed' but the bundle holds a body", Check(claimed, "record.2.body").Message);
+    }
+
+    [Fact]
     public async Task Verify_FlippedBodyByte_BodyFailsNamingTheRecord()
     {
         var bundle = await ExchangeBundleAsync();

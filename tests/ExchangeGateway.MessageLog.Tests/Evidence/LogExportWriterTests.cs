@@ -75,7 +75,7 @@ public sealed class LogExportWriterTests(ExportedLogFixture log) : IClassFixture
         await using var store = MessageLogStore.Open(new MessageLogOptions { DatabasePath = original, TimeStampFailurePeriod = () => TimeSpan.FromHours(4) }, log.Time, NullLogger.Instance);
         using var output = new MemoryStream();
 
-        var written = await Write(copy, 10, 40, output, new LogExportWriterOptions { Time = log.Time, ArchivedRecord = store.Get });
+        var written = await Write(copy, 10, 40, output, new LogExportWriterOptions { Time = log.Time, ArchivedRecord = seq => store.Read(seq).Record });
 
         Assert.True(written.IsSuccess, written.ToString());
         output.Position = 0;
@@ -91,7 +91,7 @@ public sealed class LogExportWriterTests(ExportedLogFixture log) : IClassFixture
         Archive(copy, 15);
         await using var store = MessageLogStore.Open(new MessageLogOptions { DatabasePath = original, TimeStampFailurePeriod = () => TimeSpan.FromHours(4) }, log.Time, NullLogger.Instance);
         using var output = new MemoryStream();
-        var options = new LogExportWriterOptions { Time = log.Time, ArchivedRecord = seq => store.Get(seq + 1) is { } other ? other with { Sequence = seq } : null };
+        var options = new LogExportWriterOptions { Time = log.Time, ArchivedRecord = seq => store.Read(seq + 1).Record is { } other ? other with { Logged = other.Logged with { Sequence = seq } } : null };
 
         var thrown = await Assert.ThrowsAsync<InvalidDataException>(() => Write(copy, 10, 40, output, options));
 
