@@ -1,7 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Net;
+using System.Net.Http.Headers;
 using ExchangeGateway.Config.Client;
+using ExchangeGateway.MessageLog.Evidence;
+using ExchangeGateway.SecurityServer.Admin;
 using ExchangeGateway.MessageLog.Archiving;
 using ExchangeGateway.MessageLog.Records;
 using ExchangeGateway.MessageLog.Storage;
@@ -11,7 +15,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ExchangeGateway.SecurityServer.Tests.Exchange;
 
-/// <summary>A federation whose ss1 archives records older than 2 s, encrypting bodies to an escrow certificate whose key it also holds.</summary>
+/// <summary>
+/// A federation whose ss1 archives records older than 2 s, encrypting bodies to an escrow certificate whose key it
+/// also holds, and whose ss2 erases bodies older than 2 s (body retention only).
+/// </summary>
 public sealed class ArchivingFederation : Federation
 {
     private readonly X509Certificate2 _escrow = Escrow();
@@ -36,7 +43,7 @@ public sealed class ArchivingFederation : Federation
     protected override Task<IAsyncDisposable> LaunchAsync(string name, string[] arguments, TimeProvider clock) =>
         base.LaunchAsync(name, name == "ss1"
             ? [.. arguments, "--SecurityServer:MessageLog:ArchiveAfter=00:00:02", $"--SecurityServer:MessageLog:ArchiveEncryptionCertificates:0={EscrowPem}"]
-            : arguments, clock);
+            : [.. arguments, "--SecurityServer:MessageLog:BodyRetention=00:00:02"], clock);
 
     private static X509Certificate2 Escrow()
     {
@@ -108,5 +115,72 @@ public sealed class MessageLogArchiveFederationTests(ArchivingFederation federat
         Assert.True(log.IsValid, log.ToString());
         Assert.True(log.ArchivedRecords >= 2, log.ToString());
         anchors.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
+    public async Task RetentionPasses_BodiesErasedOnSs2AndRecordsArchivedOnSs1_EveryBundleOfBothLogsStillVerifies()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = Guid.NewGuid().ToString();
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"r1/{Federation.ProviderSubsystem}/echo/retention") { Content = new StringContent("erase me later " + i, Encoding.UTF8, "text/plain") };
+            request.Headers.Add("X-Road-Client", Federation.Consumer);
+            request.Headers.Add("X-Road-Id", id);
+            using var response = await federation.ClientProxy.SendAsync(request);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            ids.Add(id);
+        }
+
+        var anchor = await File.ReadAllBytesAsync(federation.AnchorPath);
+        var verified = new Dictionary<string, (int Bundles, int Erased, int Archived)>();
+        foreach (var server in new[] { "ss1", "ss2" })
+        {
+            var services = federation.ServicesOf(server);
+            var store = services.GetRequiredService<MessageLogStore>();
+            var newest = store.Count;
+            for (var wait = 0; (store.LastStampedCheckpoint?.TreeSize ?? 0) < newest; wait++)
+            {
+                Assert.True(wait < 200, $"no time-stamped checkpoint of {server} covered record {newest} within 20 s");
+                await Task.Delay(100);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2.5)); // older than BodyRetention (ss2) and ArchiveAfter (ss1)
+            var pass = await services.GetRequiredService<MessageLogArchiver>().RunOnceAsync(CancellationToken.None);
+            Assert.True(pass.IsSuccess, pass.Failure);
+
+            using var auditor = Auditor(server);
+            var (bundles, erased, archived) = (0, 0, 0);
+            for (long sequence = 1; sequence <= newest; sequence++)
+            {
+                using var response = await auditor.GetAsync($"message-log/records/{sequence}/bundle");
+                var body = await response.Content.ReadAsByteArrayAsync();
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{server} record {sequence}: {(int)response.StatusCode} {Encoding.UTF8.GetString(body)}");
+                var bundle = EvidenceBundleSerializer.Read(body).Value!;
+                var report = EvidenceBundleVerifier.Verify(bundle, anchor);
+                Assert.True(report.Passed, $"{server} record {sequence}: " + string.Join('\n', report.Checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Message}")));
+                bundles++;
+                erased += bundle.Records[0].BodyState == EvidenceBodyState.Erased ? 1 : 0;
+                archived += store.Read(sequence).Record!.ArchiveId is null ? 0 : 1;
+            }
+
+            verified[server] = (bundles, erased, archived);
+        }
+
+        // ss2 erased the bodies of its old records (every exchange of this run among them); ss1 moved its old records
+        // into archives, whose bodies it can still decrypt: every bundle of both verifies.
+        Assert.True(verified["ss2"].Erased >= 2 * ids.Count, $"ss2: {verified["ss2"]}");
+        Assert.Equal(0, verified["ss2"].Archived);
+        Assert.True(verified["ss1"].Archived >= 2 * ids.Count, $"ss1: {verified["ss1"]}");
+        Assert.All(ids, id => Assert.Equal(2, federation.CountRecords("ss2", id)));
+    }
+
+    private HttpClient Auditor(string server)
+    {
+        var key = federation.ServicesOf(server).GetRequiredService<AdminApiKeyStore>().Create("auditor", [AdminRole.Auditor]).GetValueOrThrow().Key;
+        var ports = server == "ss1" ? federation.Ports1 : federation.Ports2;
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Admin}/api/v1/"), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("X-Api-Key", key);
+        return client;
     }
 }
