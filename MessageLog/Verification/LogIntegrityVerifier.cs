@@ -274,45 +274,16 @@ public static class LogIntegrityVerifier
 
         private (StoredCheckpoint? Checkpoint, LogIntegrityResult? Failure) NextCheckpoint(SqliteDataReader checkpoints)
         {
-            if (!checkpoints.Read())
-            {
-                return (null, null);
-            }
-
-            var size = checkpoints.GetInt64(0);
-            try
-            {
-                return (LogRows.ReadCheckpoint(checkpoints), null);
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidCastException)
-            {
-                return (null, Fail(LogVerificationFailure.MalformedCheckpoint, null, size, $"checkpoint {size} is malformed: {ex.Message}"));
-            }
+            var (checkpoint, size, problem) = CheckpointChecks.Next(checkpoints);
+            return problem is null ? (checkpoint, null) : (null, Fail(LogVerificationFailure.MalformedCheckpoint, null, size, problem));
         }
 
         private LogIntegrityResult? CheckCheckpoint(StoredCheckpoint stored)
         {
             var size = stored.TreeSize;
-            var parsed = Checkpoint.Parse(stored.Content.Span);
-            if (!parsed.Success)
+            if (CheckpointChecks.Content(stored, options.ServerId, _tree.RootHash, out var content) is { } bad)
             {
-                return Fail(LogVerificationFailure.MalformedCheckpoint, null, size, $"checkpoint {size}: {parsed.Message}");
-            }
-
-            var content = parsed.Value;
-            if (content.TreeSize != size || content.RootHash != stored.RootHash || content.CreatedAt != stored.CreatedAt)
-            {
-                return Fail(LogVerificationFailure.MalformedCheckpoint, null, size, $"checkpoint {size}: the signed content disagrees with the stored size, root or time");
-            }
-
-            if (options.ServerId is { } serverId && !string.Equals(serverId, content.ServerId, StringComparison.Ordinal))
-            {
-                return Fail(LogVerificationFailure.MalformedCheckpoint, null, size, $"checkpoint {size} names server {content.ServerId}, not {serverId}");
-            }
-
-            if (content.RootHash != _tree.RootHash)
-            {
-                return Fail(LogVerificationFailure.RootMismatch, null, size, $"checkpoint {size} root {content.RootHash} is not the root {_tree.RootHash} of records 1 to {size}");
+                return Fail(bad.Failure, null, size, bad.Message);
             }
 
             var signature = options.Signatures.Verify(stored.Signature.Span, stored.Content.Span, stored.StampedAt ?? stored.CreatedAt, CertificatePurpose.Signing);
@@ -321,7 +292,7 @@ public static class LogIntegrityVerifier
                 return Fail(LogVerificationFailure.SignatureInvalid, null, size, $"checkpoint {size} signature: {signature}");
             }
 
-            if (options.CheckSigner?.Invoke(content, signature.Value!) is { } wrongSigner)
+            if (options.CheckSigner?.Invoke(content!, signature.Value!) is { } wrongSigner)
             {
                 return Fail(LogVerificationFailure.SignatureInvalid, null, size, $"checkpoint {size} signature: {wrongSigner}");
             }
