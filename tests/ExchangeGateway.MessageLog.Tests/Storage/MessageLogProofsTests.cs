@@ -174,7 +174,7 @@ public sealed class MessageLogProofsTests : IAsyncLifetime
     public void Audit_RewrittenLeafInTheMiddle_NamesThatSequence()
     {
         var copy = Copy();
-        ForgeClientIdAndLeaf(copy, 10, "DEV/ORG/99999999/mallory");
+        LogForgery.ForgeClientIdAndLeaf(copy, 10, "DEV/ORG/99999999/mallory");
 
         var finding = Audit(copy);
 
@@ -188,7 +188,7 @@ public sealed class MessageLogProofsTests : IAsyncLifetime
     {
         // Without the leaf hashes, the signed roots alone still catch the rewrite, at checkpoint 13.
         var copy = Copy();
-        ForgeClientIdAndLeaf(copy, 10, "DEV/ORG/99999999/mallory");
+        LogForgery.ForgeClientIdAndLeaf(copy, 10, "DEV/ORG/99999999/mallory");
 
         var finding = Audit(copy, compareLeaves: false);
 
@@ -321,27 +321,6 @@ public sealed class MessageLogProofsTests : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
         File.Copy(_context.DatabasePath, copy);
         return copy;
-    }
-
-    private static void ForgeClientIdAndLeaf(string path, long sequence, string clientId)
-    {
-        using var connection = Connect(path);
-        MessageRecord record;
-        using (var select = connection.CreateCommand())
-        {
-            select.CommandText = $"SELECT {LogSchema.RecordColumns} FROM record WHERE seq = $seq;";
-            select.Parameters.AddWithValue("$seq", sequence);
-            using var r = select.ExecuteReader();
-            Assert.True(r.Read());
-            record = LogRows.ReadRecord(r).Record with { ClientId = clientId };
-        }
-
-        using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE record SET client_id = $client, leaf_hash = $leaf WHERE seq = $seq;";
-        update.Parameters.AddWithValue("$client", clientId);
-        update.Parameters.AddWithValue("$leaf", RecordEncoding.LeafHash(sequence, record).ToArray());
-        update.Parameters.AddWithValue("$seq", sequence);
-        Assert.Equal(1, update.ExecuteNonQuery());
     }
 
     private static void Execute(string path, string sql)

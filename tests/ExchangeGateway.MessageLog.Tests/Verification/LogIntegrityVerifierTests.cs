@@ -112,7 +112,7 @@ public sealed class LogIntegrityVerifierTests : IAsyncLifetime
     public async Task Verify_FieldAndLeafRewritten_RootMismatchAtTheCoveringCheckpoint()
     {
         await WriteLogAsync();
-        ForgeClientIdAndLeaf(2, "DEV/ORG/99999999/mallory");
+        LogForgery.ForgeClientIdAndLeaf(_context.DatabasePath, 2, "DEV/ORG/99999999/mallory");
 
         AssertFailure(LogIntegrityVerifier.Verify(_context.DatabasePath, LogPosition.Empty, Options()), LogVerificationFailure.RootMismatch, checkpoint: 4);
     }
@@ -322,27 +322,6 @@ public sealed class LogIntegrityVerifierTests : IAsyncLifetime
 
     private Common.Crypto.Merkle.MerkleHash CheckpointRoot(long treeSize) =>
         Checkpoint.Parse(ReadCheckpointBlob("content", treeSize)).Value!.RootHash;
-
-    private void ForgeClientIdAndLeaf(long sequence, string clientId)
-    {
-        using var connection = Connect();
-        MessageRecord record;
-        using (var select = connection.CreateCommand())
-        {
-            select.CommandText = $"SELECT {LogSchema.RecordColumns} FROM record WHERE seq = $seq;";
-            select.Parameters.AddWithValue("$seq", sequence);
-            using var r = select.ExecuteReader();
-            Assert.True(r.Read());
-            record = LogRows.ReadRecord(r).Record with { ClientId = clientId };
-        }
-
-        using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE record SET client_id = $client, leaf_hash = $leaf WHERE seq = $seq;";
-        update.Parameters.AddWithValue("$client", clientId);
-        update.Parameters.AddWithValue("$leaf", RecordEncoding.LeafHash(sequence, record).ToArray());
-        update.Parameters.AddWithValue("$seq", sequence);
-        Assert.Equal(1, update.ExecuteNonQuery());
-    }
 
     private byte[] ReadBlob(string column, long sequence) => Scalar($"SELECT {column} FROM record WHERE seq = $key;", sequence);
 

@@ -75,7 +75,7 @@ public sealed class MessageLogVerifierTests : IAsyncLifetime
         await WriteLogAsync();
 
         // A forger who also rewrites the stored leaf is caught by the signed root over it.
-        ForgeClientIdAndLeaf(2, "DEV/ORG/99999999/mallory");
+        LogForgery.ForgeClientIdAndLeaf(_context.DatabasePath, 2, "DEV/ORG/99999999/mallory");
 
         var result = MessageLogVerifier.Verify(_context.DatabasePath, _context.VerifierOptions());
 
@@ -305,27 +305,6 @@ public sealed class MessageLogVerifierTests : IAsyncLifetime
         cmd.CommandText = "SELECT content FROM checkpoint WHERE tree_size = $size;";
         cmd.Parameters.AddWithValue("$size", treeSize);
         return (byte[])cmd.ExecuteScalar()!;
-    }
-
-    private void ForgeClientIdAndLeaf(long sequence, string clientId)
-    {
-        using var connection = Connect();
-        MessageRecord record;
-        using (var select = connection.CreateCommand())
-        {
-            select.CommandText = $"SELECT {LogSchema.RecordColumns} FROM record WHERE seq = $seq;";
-            select.Parameters.AddWithValue("$seq", sequence);
-            using var r = select.ExecuteReader();
-            Assert.True(r.Read());
-            record = LogRows.ReadRecord(r).Record with { ClientId = clientId };
-        }
-
-        using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE record SET client_id = $client, leaf_hash = $leaf WHERE seq = $seq;";
-        update.Parameters.AddWithValue("$client", clientId);
-        update.Parameters.AddWithValue("$leaf", RecordEncoding.LeafHash(sequence, record).ToArray());
-        update.Parameters.AddWithValue("$seq", sequence);
-        Assert.Equal(1, update.ExecuteNonQuery());
     }
 
     private byte[] ReadBlob(string column, long sequence)
